@@ -1,0 +1,30 @@
+namespace HttpRaft.Consensus;
+
+/// <summary>What an entry carries: client data, or the no-op a new leader appends (§5.4.2, dissertation §6.4).</summary>
+public enum EntryKind : byte
+{
+    Normal = 0,
+    NoOp = 1,
+}
+
+/// <summary>One log entry: its position, the term of the leader that created it, and its payload.</summary>
+/// <remarks>
+/// The term is the term in which a leader first appended the entry; followers store it unchanged
+/// (the Go original re-stamped entries with the follower's own term, which breaks Log Matching).
+/// </remarks>
+public readonly record struct Entry(long Index, long Term, EntryKind Kind, ReadOnlyMemory<byte> Data)
+{
+    /// <summary>Per-entry framing overhead counted against message and batch size limits.</summary>
+    public const int Overhead = 24;
+
+    /// <summary>Approximate size on the wire and on disk, for flow-control limits.</summary>
+    public long Size => Overhead + Data.Length;
+
+    public static Entry Normal(long index, long term, ReadOnlyMemory<byte> data) => new(index, term, EntryKind.Normal, data);
+
+    public static Entry NoOp(long index, long term) => new(index, term, EntryKind.NoOp, ReadOnlyMemory<byte>.Empty);
+
+    /// <summary>True when both entries have the same position, term, kind and bytes.</summary>
+    public bool SameAs(Entry other) =>
+        Index == other.Index && Term == other.Term && Kind == other.Kind && Data.Span.SequenceEqual(other.Data.Span);
+}

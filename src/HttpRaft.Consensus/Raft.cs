@@ -1,0 +1,327 @@
+namespace HttpRaft.Consensus;
+
+/// <summary>
+/// The protocol rules every node follows whatever its role: term changes, voting, elections, and a
+/// follower's handling of the leader's messages. Leader-only behaviour lives in <see cref="Leader"/>.
+/// Single-threaded and deterministic: it only reacts to calls and records what to send in <see cref="Outbox"/>.
+/// </summary>
+internal sealed class Raft
+{
+    private readonly RaftConfig config;
+    private readonly HashSet<int> votesGranted = [];
+    private readonly HashSet<int> votesRejected = [];
+    private int electionElapsed;
+    private int randomizedElectionTimeout;
+
+    public Raft(RaftConfig config, IRaftLogStorage storage)
+    {
+        config.Validate();
+        this.config = config;
+        Id = config.Id;
+        Peers = config.Members.Where(m => m != config.Id).Order().ToArray();
+        Log = new RaftLog(storage, config.Applied);
+        var hard = storage.HardState;
+        Term = hard.Term;
+        VotedFor = hard.VotedFor;
+        BecomeFollower(Term, RaftNode.None);
+    }
+
+    public int Id { get; }
+
+    public int[] Peers { get; }
+
+    public int ClusterSize => Peers.Length + 1;
+
+    public RaftConfig Config => config;
+
+    public RaftLog Log { get; }
+
+    public long Term { get; private set; }
+
+    public int VotedFor { get; private set; }
+
+    public int LeaderId { get; private set; }
+
+    public Role Role { get; private set; }
+
+    /// <summary>Non-null exactly while this node is leader.</summary>
+    public Leader? Leader { get; private set; }
+
+    public List<Message> Outbox { get; } = [];
+
+    public List<ReadState> ReadStates { get; } = [];
+
+    public HardState HardState => new(Term, VotedFor, Log.Committed);
+
+    public SoftState SoftState => new(Role, LeaderId, Term);
+
+    public int ElectionElapsed => electionElapsed;
+
+    public void Send(Message message) => Outbox.Add(message);
+
+    public void Tick()
+    {
+        if (Leader is not null)
+        {
+            Leader.Tick();
+            return;
+        }
+        electionElapsed++;
+        if (electionElapsed >= randomizedElectionTimeout) Campaign();
+    }
+
+    /// <summary>Starts an election now: a pre-vote round first when <see cref="RaftConfig.PreVote"/> is on.</summary>
+    public void Campaign()
+    {
+        if (Role == Role.Leader) return;
+        if (config.PreVote) BecomePreCandidate();
+        else BecomeCandidate();
+    }
+
+    public void Step(Message m)
+    {
+        if (m.To != Id || m.From == Id || !Peers.Contains(m.From)) return;
+        if (m.Term > Term && !StepHigherTerm(m)) return;
+        if (m.Term < Term)
+        {
+            AnswerStaleTerm(m);
+            return;
+        }
+        if (m is VoteRequest vote)
+        {
+            HandleVoteRequest(vote);
+            return;
+        }
+        switch (Role)
+        {
+            case Role.Leader: Leader!.Step(m); break;
+            case Role.Candidate or Role.PreCandidate: StepCandidate(m); break;
+            default: StepFollower(m); break;
+        }
+    }
+
+    /// <summary>Asks for a read index for <paramref name="requestId"/>; the answer arrives as a <see cref="ReadState"/>.</summary>
+    public void ReadIndex(long requestId)
+    {
+        if (Leader is not null) Leader.ReadIndex(requestId, Id);
+        else if (Role == Role.Follower && LeaderId != RaftNode.None) Send(new ReadIndexRequest(Id, LeaderId, Term, requestId));
+        else ReadStates.Add(new ReadState(requestId, false, 0));
+    }
+
+    public void BecomeFollower(long term, int leaderId)
+    {
+        Reset(term);
+        Role = Role.Follower;
+        LeaderId = leaderId;
+    }
+
+    /// <summary>
+    /// Handles a message from a later term. Returns false when the message is to be ignored: a vote request
+    /// while this node has heard from a live leader recently (check-quorum's leader lease).
+    /// </summary>
+    private bool StepHigherTerm(Message m)
+    {
+        switch (m)
+        {
+            case VoteRequest when InLease():
+                return false;
+            case VoteRequest { PreVote: true }:
+                return true; // A pre-vote never changes the receiver's term (§9.6).
+            case VoteResponse { PreVote: true, Granted: true }:
+                return true; // It echoes the term we would campaign in.
+            case VoteResponse { PreVote: true }:
+                BecomeFollower(m.Term, RaftNode.None);
+                return true;
+            case AppendRequest or Heartbeat:
+                BecomeFollower(m.Term, m.From);
+                return true;
+            default:
+                BecomeFollower(m.Term, RaftNode.None);
+                return true;
+        }
+    }
+
+    /// <summary>
+    /// A follower that heard from its leader within the minimum election timeout ignores vote requests, so
+    /// a node that was cut off cannot depose a leader that a majority still follows.
+    /// </summary>
+    private bool InLease() => config.CheckQuorum && LeaderId != RaftNode.None && electionElapsed < config.ElectionTicks;
+
+    /// <summary>
+    /// Tells a sender from an older term about ours where it would otherwise be stuck: a deposed leader
+    /// (its messages would just be dropped while it believes it leads) or a pre-candidate.
+    /// </summary>
+    private void AnswerStaleTerm(Message m)
+    {
+        switch (m)
+        {
+            case AppendRequest or Heartbeat when config.CheckQuorum || config.PreVote:
+                Send(new AppendResponse(Id, m.From, Term, false, 0, 0, 0));
+                break;
+            case VoteRequest { PreVote: true }:
+                Send(new VoteResponse(Id, m.From, Term, true, false));
+                break;
+            case ReadIndexRequest r:
+                Send(new ReadIndexResponse(Id, m.From, Term, r.RequestId, false, 0));
+                break;
+        }
+    }
+
+    /// <summary>
+    /// §5.2 and §5.4.1: grant at most one vote per term, and only to a candidate whose log is at least as
+    /// up-to-date. A pre-vote is granted on the same log check for any later term, and records nothing.
+    /// </summary>
+    private void HandleVoteRequest(VoteRequest m)
+    {
+        var canVote = VotedFor == m.From
+            || (VotedFor == RaftNode.None && LeaderId == RaftNode.None)
+            || (m.PreVote && m.Term > Term);
+        if (canVote && Log.IsUpToDate(m.LastLogIndex, m.LastLogTerm))
+        {
+            Send(new VoteResponse(Id, m.From, m.Term, m.PreVote, true));
+            if (m.PreVote) return;
+            electionElapsed = 0;
+            VotedFor = m.From;
+        }
+        else
+        {
+            Send(new VoteResponse(Id, m.From, Term, m.PreVote, false));
+        }
+    }
+
+    private void StepFollower(Message m)
+    {
+        switch (m)
+        {
+            case AppendRequest append:
+                electionElapsed = 0;
+                LeaderId = m.From;
+                HandleAppend(append);
+                break;
+            case Heartbeat heartbeat:
+                electionElapsed = 0;
+                LeaderId = m.From;
+                Log.CommitTo(Math.Min(heartbeat.Commit, Log.LastIndex));
+                Send(new HeartbeatResponse(Id, m.From, Term, heartbeat.ReadRound));
+                break;
+            case ReadIndexResponse read:
+                ReadStates.Add(new ReadState(read.RequestId, read.Success, read.Index));
+                break;
+            case ReadIndexRequest read:
+                Send(new ReadIndexResponse(Id, m.From, Term, read.RequestId, false, 0));
+                break;
+        }
+    }
+
+    private void StepCandidate(Message m)
+    {
+        switch (m)
+        {
+            case AppendRequest or Heartbeat:
+                BecomeFollower(Term, m.From);
+                StepFollower(m);
+                break;
+            case VoteResponse vote when vote.PreVote == (Role == Role.PreCandidate):
+                CountVote(vote.From, vote.Granted);
+                break;
+            case ReadIndexRequest read:
+                Send(new ReadIndexResponse(Id, m.From, Term, read.RequestId, false, 0));
+                break;
+        }
+    }
+
+    /// <summary>§5.3: append after a matching (PrevLogIndex, PrevLogTerm), or reject with a back-tracking hint.</summary>
+    private void HandleAppend(AppendRequest m)
+    {
+        if (m.PrevLogIndex < Log.Committed)
+        {
+            // Everything up to our commit index is known to match; a delayed request cannot change it.
+            Send(new AppendResponse(Id, m.From, Term, true, Log.Committed, 0, 0));
+            return;
+        }
+        if (Log.TryAppend(m.PrevLogIndex, m.PrevLogTerm, m.Entries) is long lastNew)
+        {
+            Log.CommitTo(Math.Min(m.LeaderCommit, lastNew));
+            Send(new AppendResponse(Id, m.From, Term, true, lastNew, 0, 0));
+            return;
+        }
+        var (hintIndex, hintTerm) = Log.FindConflictByTerm(Math.Min(m.PrevLogIndex, Log.LastIndex), m.PrevLogTerm);
+        Send(new AppendResponse(Id, m.From, Term, false, m.PrevLogIndex, hintIndex, hintTerm));
+    }
+
+    private void BecomePreCandidate()
+    {
+        // Neither term nor vote changes: a pre-candidate that loses leaves no trace (§9.6).
+        ResetTimers();
+        Leader = null;
+        Role = Role.PreCandidate;
+        LeaderId = RaftNode.None;
+        StartVote(preVote: true, Term + 1);
+    }
+
+    private void BecomeCandidate()
+    {
+        Reset(Term + 1);
+        Role = Role.Candidate;
+        VotedFor = Id;
+        StartVote(preVote: false, Term);
+    }
+
+    private void StartVote(bool preVote, long term)
+    {
+        votesGranted.Clear();
+        votesRejected.Clear();
+        CountVote(Id, granted: true);
+        if (Role is not (Role.PreCandidate or Role.Candidate)) return; // Won alone.
+        foreach (var peer in Peers) Send(new VoteRequest(Id, peer, term, preVote, Log.LastIndex, Log.LastTerm));
+    }
+
+    private void CountVote(int from, bool granted)
+    {
+        (granted ? votesGranted : votesRejected).Add(from);
+        switch (Quorum.Tally(ClusterSize, votesGranted.Count, votesRejected.Count))
+        {
+            case VoteResult.Won when Role == Role.PreCandidate:
+                BecomeCandidate();
+                break;
+            case VoteResult.Won:
+                BecomeLeader();
+                break;
+            case VoteResult.Lost:
+                BecomeFollower(Term, RaftNode.None);
+                break;
+        }
+    }
+
+    private void BecomeLeader()
+    {
+        // The vote is kept: a leader has voted for itself in this term and must never vote again in it.
+        ResetTimers();
+        Role = Role.Leader;
+        LeaderId = Id;
+        Leader = new Leader(this);
+        Leader.Start();
+    }
+
+    /// <summary>Moves to <paramref name="term"/>; the vote is cleared only when the term actually changes.</summary>
+    private void Reset(long term)
+    {
+        if (term != Term)
+        {
+            Term = term;
+            VotedFor = RaftNode.None;
+        }
+        LeaderId = RaftNode.None;
+        ResetTimers();
+        votesGranted.Clear();
+        votesRejected.Clear();
+        Leader?.StepDown();
+        Leader = null;
+    }
+
+    private void ResetTimers()
+    {
+        electionElapsed = 0;
+        randomizedElectionTimeout = config.ElectionTicks + config.Random.Next(config.ElectionTicks);
+    }
+}

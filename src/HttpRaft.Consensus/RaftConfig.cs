@@ -1,0 +1,73 @@
+namespace HttpRaft.Consensus;
+
+/// <summary>Everything a <see cref="RaftNode"/> needs to know that the host decides: identities, timing in ticks, and limits.</summary>
+public sealed class RaftConfig
+{
+    /// <summary>This node's id: its position in the cluster's peer list.</summary>
+    public required int Id { get; init; }
+
+    /// <summary>The ids of every voting member, this node included.</summary>
+    public required IReadOnlyList<int> Members { get; init; }
+
+    /// <summary>
+    /// Ticks without hearing from a leader before a follower campaigns. Each election waits a random
+    /// number of ticks in [ElectionTicks, 2 × ElectionTicks) so that split votes resolve (§5.2).
+    /// </summary>
+    public int ElectionTicks { get; init; } = 10;
+
+    /// <summary>Ticks between a leader's heartbeats; must be well below <see cref="ElectionTicks"/>.</summary>
+    public int HeartbeatTicks { get; init; } = 2;
+
+    /// <summary>
+    /// Pre-vote (dissertation §9.6): a node first asks whether it could win before it raises its term,
+    /// so a node that was partitioned away cannot depose a healthy leader when it returns.
+    /// </summary>
+    public bool PreVote { get; init; } = true;
+
+    /// <summary>
+    /// Check-quorum (dissertation §6.2): a leader that has not heard from a majority within an election
+    /// timeout steps down, and a follower that heard from a leader within the minimum election timeout
+    /// ignores vote requests, so a partitioned leader cannot keep serving and a rejoining node cannot disrupt.
+    /// </summary>
+    public bool CheckQuorum { get; init; } = true;
+
+    /// <summary>Upper bound on the bytes of entries in one AppendEntries message (at least one entry is always sent).</summary>
+    public long MaxBytesPerMessage { get; init; } = 1 << 20;
+
+    /// <summary>
+    /// Upper bound on AppendEntries messages in flight to one follower while pipelining. Throughput is
+    /// roughly MaxInflightMessages × MaxBytesPerMessage per round trip; memory is bounded by the same product.
+    /// </summary>
+    public int MaxInflightMessages { get; init; } = 64;
+
+    /// <summary>Upper bound on the bytes of committed entries handed to the host in one <see cref="Ready"/>.</summary>
+    public long MaxCommittedBytesPerReady { get; init; } = 16 << 20;
+
+    /// <summary>
+    /// Upper bound on the bytes a leader holds appended but not yet committed; further proposals are
+    /// dropped as <see cref="ProposeRejection.Overloaded"/> until commits catch up. Zero means no bound.
+    /// </summary>
+    public long MaxUncommittedBytes { get; init; }
+
+    /// <summary>The last index the host has already applied before this node started; committed entries after it are replayed.</summary>
+    public long Applied { get; init; }
+
+    /// <summary>The source of election jitter. Seed it for deterministic runs; nothing else in the core is random.</summary>
+    public Random Random { get; init; } = new();
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first setting that cannot work.</summary>
+    public void Validate()
+    {
+        if (Members.Count == 0) throw new ArgumentException("Members must name at least one node.");
+        if (Members.Distinct().Count() != Members.Count) throw new ArgumentException("Members must not repeat an id.");
+        if (Members.Any(m => m < 0)) throw new ArgumentException("Member ids must not be negative.");
+        if (!Members.Contains(Id)) throw new ArgumentException($"Id {Id} is not one of the members.");
+        if (HeartbeatTicks < 1) throw new ArgumentException("HeartbeatTicks must be at least 1.");
+        if (ElectionTicks <= HeartbeatTicks) throw new ArgumentException("ElectionTicks must be greater than HeartbeatTicks.");
+        if (MaxBytesPerMessage < 1) throw new ArgumentException("MaxBytesPerMessage must be positive.");
+        if (MaxInflightMessages < 1) throw new ArgumentException("MaxInflightMessages must be at least 1.");
+        if (MaxCommittedBytesPerReady < 1) throw new ArgumentException("MaxCommittedBytesPerReady must be positive.");
+        if (MaxUncommittedBytes < 0) throw new ArgumentException("MaxUncommittedBytes must not be negative.");
+        if (Applied < 0) throw new ArgumentException("Applied must not be negative.");
+    }
+}

@@ -1,0 +1,144 @@
+namespace HttpRaft.Consensus;
+
+/// <summary>
+/// A node's view of its log: durable entries in storage followed by unstable ones in memory, and the
+/// commit and applied indexes. Invariant: applied ≤ committed ≤ last index.
+/// </summary>
+internal sealed class RaftLog
+{
+    private readonly IRaftLogStorage storage;
+    private readonly UnstableLog unstable;
+
+    public RaftLog(IRaftLogStorage storage, long applied)
+    {
+        this.storage = storage;
+        unstable = new UnstableLog(storage.LastIndex + 1);
+        Committed = Math.Min(storage.HardState.Commit, storage.LastIndex);
+        Applied = Math.Min(applied, Committed);
+    }
+
+    public long Committed { get; private set; }
+
+    public long Applied { get; private set; }
+
+    public long FirstIndex => storage.FirstIndex;
+
+    public long LastIndex => unstable.LastIndex ?? storage.LastIndex;
+
+    public long LastTerm => Term(LastIndex);
+
+    /// <summary>The last index that storage holds and that unstable entries have not replaced.</summary>
+    public long StableLastIndex => Math.Min(storage.LastIndex, unstable.Offset - 1);
+
+    public IReadOnlyList<Entry> UnstableEntries => unstable.Entries;
+
+    public bool HasUnappliedCommits => Committed > Applied;
+
+    /// <summary>The term at <paramref name="index"/>, or 0 when the log has no entry there.</summary>
+    public long Term(long index)
+    {
+        if (index == 0 || index > LastIndex || index < FirstIndex - 1) return 0;
+        return unstable.Term(index) ?? storage.Term(index);
+    }
+
+    public bool MatchTerm(long index, long term) => index <= LastIndex && Term(index) == term && (index == 0 || term != 0);
+
+    /// <summary>§5.4.1: a candidate's log is at least as up-to-date as ours if its last term is higher, or equal with an index at least as long.</summary>
+    public bool IsUpToDate(long lastIndex, long lastTerm) =>
+        lastTerm > LastTerm || (lastTerm == LastTerm && lastIndex >= LastIndex);
+
+    public void Append(IReadOnlyList<Entry> entries)
+    {
+        if (entries.Count == 0) return;
+        if (entries[0].Index <= Committed)
+        {
+            throw new InvalidOperationException($"Safety violation: entry {entries[0].Index} would overwrite committed index {Committed}.");
+        }
+        unstable.TruncateAndAppend(entries);
+    }
+
+    /// <summary>
+    /// Appends the entries that follow (prevIndex, prevTerm) once that position matches, skipping any already
+    /// present with the same term and replacing the first conflicting one and all after it (§5.3).
+    /// Returns the last index the request vouches for, or null when the position does not match.
+    /// </summary>
+    public long? TryAppend(long prevIndex, long prevTerm, IReadOnlyList<Entry> entries)
+    {
+        if (!MatchTerm(prevIndex, prevTerm)) return null;
+        var lastNew = prevIndex + entries.Count;
+        var conflict = FindConflict(entries);
+        if (conflict != 0) Append(Suffix(entries, (int)(conflict - prevIndex - 1)));
+        return lastNew;
+    }
+
+    /// <summary>
+    /// The largest index at or below <paramref name="index"/> whose term is at most <paramref name="term"/>,
+    /// with that term: the fast back-tracking hint. Any index above it cannot match a log whose entry at
+    /// <paramref name="index"/> has <paramref name="term"/>.
+    /// </summary>
+    public (long Index, long Term) FindConflictByTerm(long index, long term)
+    {
+        index = Math.Min(index, LastIndex);
+        while (index >= FirstIndex)
+        {
+            var t = Term(index);
+            if (t <= term) return (index, t);
+            index--;
+        }
+        return (index, Term(index));
+    }
+
+    public void CommitTo(long index)
+    {
+        if (index <= Committed) return;
+        if (index > LastIndex) throw new InvalidOperationException($"Commit index {index} is beyond the last index {LastIndex}.");
+        Committed = index;
+    }
+
+    public void AppliedTo(long index)
+    {
+        if (index > Committed || index < Applied) throw new InvalidOperationException($"Applied index {index} is outside [{Applied}, {Committed}].");
+        Applied = index;
+    }
+
+    public void StableTo(long index, long term) => unstable.StableTo(index, term);
+
+    /// <summary>Entries from <paramref name="low"/> to the end of the log, up to about <paramref name="maxBytes"/> (at least one if any).</summary>
+    public IReadOnlyList<Entry> EntriesFrom(long low, long maxBytes) => Slice(low, LastIndex + 1, maxBytes);
+
+    /// <summary>Committed entries not yet applied, up to about <paramref name="maxBytes"/>.</summary>
+    public IReadOnlyList<Entry> NextCommitted(long maxBytes) => Slice(Applied + 1, Committed + 1, maxBytes);
+
+    private List<Entry> Slice(long low, long high, long maxBytes)
+    {
+        if (low >= high) return [];
+        var result = new List<Entry>();
+        var stableHigh = Math.Min(high, unstable.Offset);
+        if (low < stableHigh) result.AddRange(storage.Entries(low, stableHigh, maxBytes));
+        if (result.Count > 0 && result[^1].Index < stableHigh - 1) return result;
+        long bytes = result.Sum(e => e.Size);
+        foreach (var entry in unstable.Slice(Math.Max(low, unstable.Offset), high))
+        {
+            bytes += entry.Size;
+            if (result.Count > 0 && bytes > maxBytes) break;
+            result.Add(entry);
+        }
+        return result;
+    }
+
+    private long FindConflict(IReadOnlyList<Entry> entries)
+    {
+        foreach (var entry in entries)
+        {
+            if (!MatchTerm(entry.Index, entry.Term)) return entry.Index;
+        }
+        return 0;
+    }
+
+    private static Entry[] Suffix(IReadOnlyList<Entry> entries, int from)
+    {
+        var result = new Entry[entries.Count - from];
+        for (var i = 0; i < result.Length; i++) result[i] = entries[from + i];
+        return result;
+    }
+}

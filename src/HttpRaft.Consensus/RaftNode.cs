@@ -1,0 +1,137 @@
+namespace HttpRaft.Consensus;
+
+/// <summary>
+/// One Raft node as a pure, deterministic state machine: the host feeds it <see cref="Tick"/>,
+/// <see cref="Step"/>, <see cref="Propose(IReadOnlyList{ReadOnlyMemory{byte}})"/> and <see cref="ReadIndex"/>, and drains
+/// the resulting work with <see cref="GetReady"/> and <see cref="Advance"/>. It does no I/O, starts no
+/// threads, reads no clock and draws randomness only from <see cref="RaftConfig.Random"/>. Not thread-safe:
+/// one loop owns it.
+/// </summary>
+public sealed class RaftNode
+{
+    /// <summary>The id meaning "nobody": no vote cast, no leader known.</summary>
+    public const int None = -1;
+
+    private readonly Raft raft;
+    private SoftState lastSoft;
+    private HardState lastHard;
+    private Ready? outstanding;
+
+    /// <summary>Starts a node from what <paramref name="storage"/> holds; a restarted node resumes exactly from what was persisted.</summary>
+    public RaftNode(RaftConfig config, IRaftLogStorage storage)
+    {
+        raft = new Raft(config, storage);
+        lastSoft = raft.SoftState;
+        lastHard = storage.HardState;
+    }
+
+    public int Id => raft.Id;
+
+    public Role Role => raft.Role;
+
+    public long Term => raft.Term;
+
+    public int LeaderId => raft.LeaderId;
+
+    public long CommitIndex => raft.Log.Committed;
+
+    public long LastIndex => raft.Log.LastIndex;
+
+    /// <summary>Advances logical time by one tick: drives election timeouts, heartbeats and check-quorum.</summary>
+    public void Tick() => raft.Tick();
+
+    /// <summary>Delivers a message from a peer. Messages not addressed to this node or from a non-member are ignored.</summary>
+    public void Step(Message message) => raft.Step(message);
+
+    /// <summary>Starts an election at once instead of waiting for the election timeout.</summary>
+    public void Campaign() => raft.Campaign();
+
+    /// <summary>
+    /// Appends client payloads as consecutive entries if this node leads. The result names their index
+    /// range and term, or why they were dropped and who leads; a dropped proposal left no trace in the log.
+    /// </summary>
+    public ProposeResult Propose(IReadOnlyList<ReadOnlyMemory<byte>> payloads)
+    {
+        ArgumentNullException.ThrowIfNull(payloads);
+        if (payloads.Count == 0) throw new ArgumentException("Propose at least one entry.", nameof(payloads));
+        if (raft.Leader is null) return ProposeResult.Dropped(ProposeRejection.NotLeader, raft.Term, raft.LeaderId);
+        return raft.Leader.Propose(payloads);
+    }
+
+    public ProposeResult Propose(ReadOnlyMemory<byte> payload) => Propose([payload]);
+
+    /// <summary>
+    /// Requests a linearizable read (ReadIndex, dissertation §6.4). A later <see cref="Ready"/> carries a
+    /// <see cref="ReadState"/> for <paramref name="requestId"/>: serve the read once applied up to its index,
+    /// or fail it if it was not successful.
+    /// </summary>
+    public void ReadIndex(long requestId) => raft.ReadIndex(requestId);
+
+    /// <summary>True when <see cref="GetReady"/> would return work.</summary>
+    public bool HasReady =>
+        raft.SoftState != lastSoft
+        || raft.HardState != lastHard
+        || raft.Log.UnstableEntries.Count > 0
+        || raft.Log.HasUnappliedCommits
+        || raft.Outbox.Count > 0
+        || raft.ReadStates.Count > 0
+        || raft.Leader?.HasPendingSends == true;
+
+    /// <summary>Collects the work accumulated since the last batch. Call <see cref="Advance"/> with it before the next one.</summary>
+    public Ready GetReady()
+    {
+        if (outstanding is not null) throw new InvalidOperationException("Advance the previous Ready before asking for another.");
+        raft.Leader?.FlushPendingSends();
+        var soft = raft.SoftState;
+        var hard = raft.HardState;
+        var entries = raft.Log.UnstableEntries.ToArray();
+        var ready = new Ready
+        {
+            SoftState = soft != lastSoft ? soft : null,
+            HardState = hard != lastHard ? hard : null,
+            Entries = entries,
+            CommittedEntries = raft.Log.NextCommitted(raft.Config.MaxCommittedBytesPerReady),
+            Messages = raft.Outbox.ToArray(),
+            ReadStates = raft.ReadStates.ToArray(),
+            MustSync = entries.Length > 0 || hard.Term != lastHard.Term || hard.VotedFor != lastHard.VotedFor,
+        };
+        raft.Outbox.Clear();
+        raft.ReadStates.Clear();
+        lastSoft = soft;
+        lastHard = hard;
+        outstanding = ready;
+        return ready;
+    }
+
+    /// <summary>Tells the node that the host has carried out <paramref name="ready"/>: entries are durable and committed entries applied.</summary>
+    public void Advance(Ready ready)
+    {
+        ArgumentNullException.ThrowIfNull(ready);
+        if (!ReferenceEquals(ready, outstanding)) throw new InvalidOperationException("Advance takes the Ready last returned by GetReady.");
+        outstanding = null;
+        if (ready.Entries.Count > 0)
+        {
+            var last = ready.Entries[^1];
+            raft.Log.StableTo(last.Index, last.Term);
+            raft.Leader?.OnPersisted(raft.Log.StableLastIndex);
+        }
+        if (ready.CommittedEntries.Count > 0)
+        {
+            raft.Log.AppliedTo(ready.CommittedEntries[^1].Index);
+            raft.Leader?.OnApplied(ready.CommittedEntries);
+        }
+    }
+
+    public RaftStatus Status()
+    {
+        var followers = new Dictionary<int, FollowerStatus>();
+        if (raft.Leader is not null)
+        {
+            foreach (var (id, pr) in raft.Leader.Progress)
+            {
+                followers[id] = new FollowerStatus(pr.Match, pr.Next, pr.State == ReplicationState.Replicate, pr.Inflights.Count, pr.RecentActive);
+            }
+        }
+        return new RaftStatus(raft.Id, raft.Role, raft.Term, raft.VotedFor, raft.LeaderId, raft.Log.Committed, raft.Log.Applied, raft.Log.LastIndex, followers);
+    }
+}

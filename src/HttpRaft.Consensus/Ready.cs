@@ -1,0 +1,32 @@
+namespace HttpRaft.Consensus;
+
+/// <summary>
+/// One batch of work the core hands to its host. The host must, in this order: persist
+/// <see cref="Entries"/> (truncating any stored entries at or after the first one's index) and
+/// <see cref="HardState"/>, with one fsync when <see cref="MustSync"/>; then send <see cref="Messages"/>;
+/// then apply <see cref="CommittedEntries"/> and serve <see cref="ReadStates"/>; then call
+/// <see cref="RaftNode.Advance"/>. Persisting before sending is what makes a vote or an acknowledgement a promise.
+/// </summary>
+public sealed class Ready
+{
+    /// <summary>The role, leader or term if any changed since the last batch; otherwise null.</summary>
+    public SoftState? SoftState { get; init; }
+
+    /// <summary>The term, vote or commit index if any changed since the last batch; otherwise null.</summary>
+    public HardState? HardState { get; init; }
+
+    /// <summary>Entries to append to durable storage.</summary>
+    public IReadOnlyList<Entry> Entries { get; init; } = [];
+
+    /// <summary>Entries committed and not yet applied, in index order.</summary>
+    public IReadOnlyList<Entry> CommittedEntries { get; init; } = [];
+
+    /// <summary>Messages to send once the entries and hard state above are durable.</summary>
+    public IReadOnlyList<Message> Messages { get; init; } = [];
+
+    /// <summary>Answers to <see cref="RaftNode.ReadIndex"/> requests.</summary>
+    public IReadOnlyList<ReadState> ReadStates { get; init; } = [];
+
+    /// <summary>True when entries, term or vote changed: the write must reach stable storage (fsync) before messages go out.</summary>
+    public bool MustSync { get; init; }
+}

@@ -1,0 +1,57 @@
+namespace HttpRaft.Consensus;
+
+/// <summary>
+/// Entries appended in memory that the host has not yet confirmed durable. They start at
+/// <see cref="Offset"/>, which may be at or below storage's last index when a conflicting suffix is
+/// being replaced: the host truncates storage from the first entry it is handed.
+/// </summary>
+internal sealed class UnstableLog(long offset)
+{
+    private readonly List<Entry> entries = [];
+
+    public long Offset { get; private set; } = offset;
+
+    public int Count => entries.Count;
+
+    public IReadOnlyList<Entry> Entries => entries;
+
+    public long? LastIndex => entries.Count == 0 ? null : Offset + entries.Count - 1;
+
+    public long? Term(long index) =>
+        index >= Offset && index < Offset + entries.Count ? entries[(int)(index - Offset)].Term : null;
+
+    public IEnumerable<Entry> Slice(long low, long high)
+    {
+        for (var i = low; i < high; i++) yield return entries[(int)(i - Offset)];
+    }
+
+    public void TruncateAndAppend(IReadOnlyList<Entry> newEntries)
+    {
+        var first = newEntries[0].Index;
+        if (first == Offset + entries.Count)
+        {
+            entries.AddRange(newEntries);
+        }
+        else if (first <= Offset)
+        {
+            // The new entries replace everything unstable and part of storage.
+            Offset = first;
+            entries.Clear();
+            entries.AddRange(newEntries);
+        }
+        else
+        {
+            entries.RemoveRange((int)(first - Offset), entries.Count - (int)(first - Offset));
+            entries.AddRange(newEntries);
+        }
+    }
+
+    /// <summary>Drops entries up to <paramref name="index"/> once durable, unless they have since been replaced.</summary>
+    public void StableTo(long index, long term)
+    {
+        if (Term(index) != term) return;
+        var count = (int)(index - Offset + 1);
+        entries.RemoveRange(0, count);
+        Offset = index + 1;
+    }
+}
