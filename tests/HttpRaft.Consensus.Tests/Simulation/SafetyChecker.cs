@@ -1,0 +1,171 @@
+using System.IO.Hashing;
+using HttpRaft.Consensus;
+
+namespace HttpRaft.Consensus.Tests.Simulation;
+
+/// <summary>
+/// Raft's safety properties (Raft paper Figure 3), checked incrementally as the simulation runs:
+/// Election Safety, Log Matching, Leader Completeness, State Machine Safety, one vote per term across
+/// restarts, and that what a client was told is committed stays committed.
+/// </summary>
+internal sealed class SafetyChecker
+{
+    private readonly Dictionary<long, int> leaderOfTerm = [];
+    private readonly Dictionary<(int Voter, long Term), int> voteOf = [];
+    private readonly Dictionary<(long Index, long Term), ulong> chainHashAt = [];
+    private readonly Dictionary<long, CommittedEntry> committed = [];
+    private readonly Dictionary<long, ulong> appliedAt = [];
+    private readonly Dictionary<long, Entry> acknowledged = [];
+    private readonly Dictionary<int, long> lastTermOf = [];
+    private readonly Dictionary<int, List<ulong>> chains = [];
+
+    public IReadOnlyDictionary<long, Entry> Acknowledged => acknowledged;
+
+    public long MaxAcknowledgedIndex { get; private set; }
+
+    /// <summary>Election Safety: at most one leader per term.</summary>
+    public void OnLeader(int node, long term)
+    {
+        if (leaderOfTerm.TryGetValue(term, out var other) && other != node)
+        {
+            throw new SimulationFailureException($"Election Safety: nodes {other} and {node} both led term {term}.");
+        }
+        leaderOfTerm[term] = node;
+    }
+
+    /// <summary>Leader Completeness: a new leader holds every entry committed in an earlier term.</summary>
+    public void OnBecameLeader(int node, long term, MemoryStorage log)
+    {
+        OnLeader(node, term);
+        foreach (var (index, entry) in committed)
+        {
+            if (entry.ObservedInTerm >= term) continue;
+            if (index > log.LastIndex || log.Term(index) != entry.Term)
+            {
+                throw new SimulationFailureException($"Leader Completeness: leader {node} of term {term} lacks entry {index} (term {entry.Term}) committed by term {entry.ObservedInTerm}.");
+            }
+        }
+    }
+
+    /// <summary>A term never goes backwards on a node, even across restarts (it is persisted before use).</summary>
+    public void OnTerm(int node, long term)
+    {
+        if (lastTermOf.TryGetValue(node, out var last) && term < last)
+        {
+            throw new SimulationFailureException($"Node {node} went back from term {last} to {term}.");
+        }
+        lastTermOf[node] = term;
+    }
+
+    /// <summary>One vote per term per voter, whatever restarts happen in between.</summary>
+    public void OnSend(Message message)
+    {
+        if (message is not VoteResponse { PreVote: false, Granted: true } vote) return;
+        var key = (vote.From, vote.Term);
+        if (voteOf.TryGetValue(key, out var earlier) && earlier != vote.To)
+        {
+            throw new SimulationFailureException($"Node {vote.From} voted for {earlier} and then {vote.To} in term {vote.Term}.");
+        }
+        voteOf[key] = vote.To;
+    }
+
+    /// <summary>
+    /// Log Matching: logs that hold an entry with the same index and term are identical up to it. Each
+    /// persisted entry gets a hash chained over its whole prefix; equal (index, term) must mean equal chains.
+    /// </summary>
+    public void OnPersisted(int node, IReadOnlyList<Entry> appended)
+    {
+        if (appended.Count == 0) return;
+        if (!chains.TryGetValue(node, out var chain)) chains[node] = chain = [0UL];
+        var first = appended[0].Index;
+        chain.RemoveRange((int)first, chain.Count - (int)first);
+        foreach (var entry in appended)
+        {
+            var hash = Chain(chain[^1], entry);
+            chain.Add(hash);
+            var key = (entry.Index, entry.Term);
+            if (chainHashAt.TryGetValue(key, out var seen) && seen != hash)
+            {
+                throw new SimulationFailureException($"Log Matching: node {node} holds entry {entry.Index} of term {entry.Term} with a prefix that differs from another log's.");
+            }
+            chainHashAt[key] = hash;
+        }
+    }
+
+    /// <summary>A committed index never holds two different entries, on any node, at any time.</summary>
+    public void OnCommitted(int node, Entry entry, long nodeTerm)
+    {
+        var hash = EntryHash(entry);
+        if (committed.TryGetValue(entry.Index, out var known))
+        {
+            if (known.Hash != hash) throw new SimulationFailureException($"Committed entry {entry.Index} changed: node {node} has term {entry.Term}, earlier term {known.Term}.");
+            if (nodeTerm < known.ObservedInTerm) committed[entry.Index] = known with { ObservedInTerm = nodeTerm };
+            return;
+        }
+        committed[entry.Index] = new CommittedEntry(entry.Term, hash, nodeTerm);
+    }
+
+    /// <summary>State Machine Safety: no two nodes apply different entries at the same index.</summary>
+    public void OnApplied(int node, Entry entry, long expectedIndex)
+    {
+        if (entry.Index != expectedIndex) throw new SimulationFailureException($"Node {node} applied {entry.Index} when {expectedIndex} was next.");
+        var hash = EntryHash(entry);
+        if (appliedAt.TryGetValue(entry.Index, out var other) && other != hash)
+        {
+            throw new SimulationFailureException($"State Machine Safety: node {node} applied a different entry at {entry.Index}.");
+        }
+        appliedAt[entry.Index] = hash;
+        if (!committed.ContainsKey(entry.Index)) throw new SimulationFailureException($"Node {node} applied {entry.Index} before it was known committed.");
+    }
+
+    /// <summary>Records that a client was told <paramref name="entry"/> committed; it must survive everything that follows.</summary>
+    public void OnAcknowledged(Entry entry)
+    {
+        if (acknowledged.TryGetValue(entry.Index, out var earlier) && !earlier.SameAs(entry))
+        {
+            throw new SimulationFailureException($"Two different entries were acknowledged at index {entry.Index}.");
+        }
+        acknowledged[entry.Index] = entry;
+        MaxAcknowledgedIndex = Math.Max(MaxAcknowledgedIndex, entry.Index);
+    }
+
+    /// <summary>
+    /// The leader's bookkeeping stays consistent: for each follower, match index &lt; next index ≤ last index + 1.
+    /// A stale rejection that moves next index back at or below the match index breaks this.
+    /// </summary>
+    public static void OnLeaderProgress(RaftStatus status)
+    {
+        foreach (var (peer, follower) in status.Followers)
+        {
+            if (follower.MatchIndex >= follower.NextIndex || follower.NextIndex > status.LastIndex + 1)
+            {
+                throw new SimulationFailureException($"Leader {status.Id} tracks follower {peer} with match index {follower.MatchIndex} and next index {follower.NextIndex} (last index {status.LastIndex}).");
+            }
+        }
+    }
+
+    /// <summary>A successful linearizable read must see every append acknowledged before the read started.</summary>
+    public static void OnRead(int node, ReadState read, long acknowledgedBeforeRead)
+    {
+        if (read.Success && read.Index < acknowledgedBeforeRead)
+        {
+            throw new SimulationFailureException($"Stale read on node {node}: read index {read.Index} is below {acknowledgedBeforeRead}, acknowledged before the read began.");
+        }
+    }
+
+    private static ulong Chain(ulong previous, Entry entry) => EntryHash(entry) ^ (previous * 0x9E3779B97F4A7C15UL + 0x632BE59BD9B4E019UL);
+
+    private static ulong EntryHash(Entry entry)
+    {
+        Span<byte> header = stackalloc byte[17];
+        BitConverter.TryWriteBytes(header, entry.Index);
+        BitConverter.TryWriteBytes(header[8..], entry.Term);
+        header[16] = (byte)entry.Kind;
+        var hash = new XxHash64();
+        hash.Append(header);
+        hash.Append(entry.Data.Span);
+        return hash.GetCurrentHashAsUInt64();
+    }
+
+    private readonly record struct CommittedEntry(long Term, ulong Hash, long ObservedInTerm);
+}

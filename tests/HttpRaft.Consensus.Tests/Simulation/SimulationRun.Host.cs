@@ -1,0 +1,81 @@
+using HttpRaft.Consensus;
+
+namespace HttpRaft.Consensus.Tests.Simulation;
+
+/// <summary>What a host does with each Ready — persist, send, apply, advance — with the checks at each stage.</summary>
+internal sealed partial class SimulationRun
+{
+    private void ProcessReady(SimNode node)
+    {
+        while (node.IsUp && node.Raft!.HasReady)
+        {
+            var raft = node.Raft;
+            var ready = raft.GetReady();
+            if (now < ChaosTicks * UnitsPerTick && random.NextDouble() < 0.002)
+            {
+                // Power lost before this batch reached the disk: the node keeps only what earlier batches persisted.
+                Crash(node);
+                return;
+            }
+            Persist(node, ready);
+            ObserveRoles(node, ready);
+            foreach (var message in ready.Messages)
+            {
+                checker.OnSend(message);
+                network.Send(message, now);
+            }
+            ObserveCommits(node);
+            Apply(node, ready.CommittedEntries);
+            ServeReads(node, ready.ReadStates);
+            raft.Advance(ready);
+            if (raft.Role == Role.Leader) SafetyChecker.OnLeaderProgress(raft.Status());
+        }
+    }
+
+    private void Persist(SimNode node, Ready ready)
+    {
+        node.Storage.Append(ready.Entries);
+        if (ready.HardState is { } hard) node.Storage.SetHardState(hard);
+        checker.OnPersisted(node.Id, ready.Entries);
+        checker.OnTerm(node.Id, node.Raft!.Term);
+    }
+
+    private void ObserveRoles(SimNode node, Ready ready)
+    {
+        if (ready.SoftState is not { } soft) return;
+        Log($"node {node.Id} is {soft.Role} in term {soft.Term}, leader {soft.LeaderId}");
+        if (soft.Role == Role.Leader) checker.OnBecameLeader(node.Id, soft.Term, node.Storage);
+    }
+
+    private void ObserveCommits(SimNode node)
+    {
+        var commit = Math.Min(node.Raft!.CommitIndex, node.Storage.LastIndex);
+        if (commit <= commitSeen[node.Id]) return;
+        foreach (var entry in node.Storage.Entries(commitSeen[node.Id] + 1, commit + 1, long.MaxValue))
+        {
+            checker.OnCommitted(node.Id, entry, node.Raft.Term);
+        }
+        commitSeen[node.Id] = commit;
+    }
+
+    private void Apply(SimNode node, IReadOnlyList<Entry> committedEntries)
+    {
+        foreach (var entry in committedEntries)
+        {
+            checker.OnApplied(node.Id, entry, node.LastApplied + 1);
+            node.LastApplied = entry.Index;
+            if (!waitingClients.Remove((node.Id, entry.Index), out var term)) continue;
+            // The client is told "committed" only if its own entry, not a successor's, is at that index.
+            if (term == entry.Term) checker.OnAcknowledged(entry);
+        }
+    }
+
+    private void ServeReads(SimNode node, IReadOnlyList<ReadState> reads)
+    {
+        foreach (var read in reads)
+        {
+            if (!waitingReads.Remove(read.RequestId, out var request)) continue;
+            SafetyChecker.OnRead(node.Id, read, request.AcknowledgedBefore);
+        }
+    }
+}

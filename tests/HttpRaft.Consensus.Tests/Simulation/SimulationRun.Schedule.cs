@@ -1,0 +1,118 @@
+using System.Text;
+using HttpRaft.Consensus;
+
+namespace HttpRaft.Consensus.Tests.Simulation;
+
+/// <summary>The random schedule of faults, client requests, message deliveries and ticks.</summary>
+internal sealed partial class SimulationRun
+{
+    private void InjectFault()
+    {
+        var roll = random.NextDouble();
+        if (roll < 0.003) Partition();
+        else if (roll < 0.006) Heal();
+        else if (roll < 0.007) Crash(nodes[random.Next(nodes.Length)]);
+        else if (roll < 0.011) RestartSomeDownNode();
+    }
+
+    private void Partition()
+    {
+        var side = nodes.Select(n => n.Id).Where(_ => random.Next(2) == 0).ToList();
+        if (side.Count == 0 || side.Count == nodes.Length) return;
+        var oneWay = random.NextDouble() < 0.3;
+        network.Partition(side, oneWay);
+        step++;
+        Log($"partition [{string.Join(',', side)}]{(oneWay ? " one-way out" : "")}");
+    }
+
+    private void Heal()
+    {
+        network.Heal();
+        step++;
+        Log("network healed");
+    }
+
+    private void Crash(SimNode node)
+    {
+        if (!node.IsUp) return;
+        node.Crash();
+        network.DropFor(node.Id);
+        commitSeen[node.Id] = 0;
+        foreach (var key in waitingClients.Keys.Where(k => k.Node == node.Id).ToList()) waitingClients.Remove(key);
+        foreach (var key in waitingReads.Where(r => r.Value.Node == node.Id).Select(r => r.Key).ToList()) waitingReads.Remove(key);
+        step++;
+        Log($"crash node {node.Id} (persisted last index {node.Storage.LastIndex}, term {node.Storage.HardState.Term})");
+    }
+
+    private void RestartSomeDownNode()
+    {
+        var down = nodes.Where(n => !n.IsUp).ToList();
+        if (down.Count > 0) Restart(down[random.Next(down.Count)]);
+    }
+
+    private void Restart(SimNode node)
+    {
+        node.Start(random.Next());
+        step++;
+        Log($"restart node {node.Id} from term {node.Storage.HardState.Term}, last index {node.Storage.LastIndex}");
+        ProcessReady(node);
+    }
+
+    /// <summary>Clients mostly find the leader, but also hit followers; they read as often as they write.</summary>
+    private void MaybeActAsClient()
+    {
+        var roll = random.NextDouble();
+        if (roll >= 0.07) return;
+        var up = nodes.Where(n => n.IsUp).ToList();
+        if (up.Count == 0) return;
+        var leader = up.FirstOrDefault(n => n.Raft!.Role == Role.Leader);
+        var target = leader is not null && random.NextDouble() < 0.7 ? leader : up[random.Next(up.Count)];
+        if (roll < 0.05) Propose(target);
+        else Read(target);
+    }
+
+    private void Propose(SimNode node)
+    {
+        var count = 1 + random.Next(3);
+        var payloads = new ReadOnlyMemory<byte>[count];
+        for (var i = 0; i < count; i++) payloads[i] = Encoding.UTF8.GetBytes($"s{seed}-e{proposals++}");
+        var result = node.Raft!.Propose(payloads);
+        step++;
+        if (!result.Accepted) return;
+        for (var i = result.FirstIndex; i <= result.LastIndex; i++) waitingClients[(node.Id, i)] = result.Term;
+        Log($"node {node.Id} appended {result.FirstIndex}..{result.LastIndex} in term {result.Term}");
+        ProcessReady(node);
+    }
+
+    private void Read(SimNode node)
+    {
+        var id = ++nextRequestId;
+        waitingReads[id] = (node.Id, checker.MaxAcknowledgedIndex);
+        node.Raft!.ReadIndex(id);
+        step++;
+        ProcessReady(node);
+    }
+
+    private void DeliverDue()
+    {
+        while (network.TryReceive(now, out var message))
+        {
+            var node = nodes[message.To];
+            if (!node.IsUp) continue;
+            node.Raft!.Step(message);
+            step++;
+            ProcessReady(node);
+        }
+    }
+
+    private void TickDue()
+    {
+        foreach (var node in nodes)
+        {
+            if (!node.IsUp || (now + tickPhase[node.Id]) % UnitsPerTick != 0) continue;
+            node.Raft!.Tick();
+            step++;
+            ProcessReady(node);
+        }
+    }
+}

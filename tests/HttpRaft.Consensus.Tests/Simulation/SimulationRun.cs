@@ -1,0 +1,176 @@
+using System.Text;
+using HttpRaft.Consensus;
+
+namespace HttpRaft.Consensus.Tests.Simulation;
+
+/// <summary>
+/// One seeded run: a 3- or 5-node cluster on a simulated clock and network, driven through a random
+/// schedule of proposals, reads, drops, delays, duplicates, partitions, crashes and restarts, with every
+/// safety property checked after every step; then the faults heal and a leader must commit in bounded time.
+/// Everything random comes from the seed, so a seed replays exactly.
+/// </summary>
+internal sealed partial class SimulationRun
+{
+    /// <summary>Simulated time units per Raft tick; messages take 1–8 units, so a round trip is under a tick.</summary>
+    private const int UnitsPerTick = 10;
+    private const int ChaosTicks = 300;
+    private const int LivenessTicks = 300;
+
+    private readonly int seed;
+    private readonly Random random;
+    private readonly SimNode[] nodes;
+    private readonly int[] tickPhase;
+    private readonly long[] commitSeen;
+    private readonly SimNetwork network;
+    private readonly SafetyChecker checker = new();
+    private readonly Dictionary<(int Node, long Index), long> waitingClients = [];
+    private readonly Dictionary<long, (int Node, long AcknowledgedBefore)> waitingReads = [];
+    private readonly Queue<string> recentEvents = new();
+    private readonly TextWriter? trace;
+    private long now;
+    private long step;
+    private long nextRequestId;
+    private int proposals;
+
+    public SimulationRun(int seed, TextWriter? trace = null)
+    {
+        this.seed = seed;
+        this.trace = trace;
+        random = new Random(seed);
+        var size = random.Next(2) == 0 ? 3 : 5;
+        var members = Enumerable.Range(0, size).ToArray();
+        var configure = RandomConfig();
+        nodes = members.Select(id => new SimNode(id, members, configure)).ToArray();
+        tickPhase = members.Select(_ => random.Next(UnitsPerTick)).ToArray();
+        commitSeen = new long[size];
+        network = new SimNetwork(random, size)
+        {
+            DropRate = random.NextDouble() * 0.2,
+            DuplicateRate = random.NextDouble() * 0.1,
+            LongDelayRate = random.NextDouble() * 0.1,
+        };
+        foreach (var node in nodes) node.Start(random.Next());
+        Log($"cluster of {size}, drop {network.DropRate:F2}, duplicate {network.DuplicateRate:F2}, long delay {network.LongDelayRate:F2}");
+    }
+
+    public int ClusterSize => nodes.Length;
+
+    public int AcknowledgedCount => checker.Acknowledged.Count;
+
+    public long Steps => step;
+
+    /// <summary>Runs the whole schedule; throws <see cref="SimulationFailureException"/> naming the seed and step on any violation.</summary>
+    public void Run()
+    {
+        try
+        {
+            RunChaos();
+            HealEverything();
+            RunUntilLive();
+            CheckConverged();
+        }
+        catch (Exception e) when (e is SimulationFailureException or InvalidOperationException or ArgumentException)
+        {
+            throw new SimulationFailureException(
+                $"Simulation seed {seed} failed at step {step} (tick {now / UnitsPerTick}): {e.Message}\n" +
+                $"Replay: HTTPRAFT_SIM_SEED={seed} HTTPRAFT_SIM_TRACE=1 dotnet test --filter FullyQualifiedName~ReplaySeed\n" +
+                $"Last events:\n{string.Join('\n', recentEvents)}\n{(e is SimulationFailureException ? "" : e.ToString())}");
+        }
+    }
+
+    private Func<RaftConfig, RaftConfig> RandomConfig()
+    {
+        var defaults = random.NextDouble() < 0.75;
+        var preVote = defaults || random.Next(2) == 0;
+        var checkQuorum = defaults || random.Next(2) == 0;
+        var maxInflight = 1 + random.Next(8);
+        var maxBytes = random.Next(3) == 0 ? 100 : 1 << 20;
+        Log($"preVote {preVote}, checkQuorum {checkQuorum}, maxInflight {maxInflight}, maxBytesPerMessage {maxBytes}");
+        return c => new RaftConfig
+        {
+            Id = c.Id,
+            Members = c.Members,
+            Random = c.Random,
+            PreVote = preVote,
+            CheckQuorum = checkQuorum,
+            MaxInflightMessages = maxInflight,
+            MaxBytesPerMessage = maxBytes,
+        };
+    }
+
+    private void RunChaos()
+    {
+        for (; now < ChaosTicks * UnitsPerTick; now++)
+        {
+            InjectFault();
+            MaybeActAsClient();
+            DeliverDue();
+            TickDue();
+        }
+    }
+
+    private void HealEverything()
+    {
+        Log("heal: network reliable, every node up");
+        network.Heal();
+        network.MakeReliable();
+        foreach (var node in nodes.Where(n => !n.IsUp)) Restart(node);
+    }
+
+    /// <summary>Liveness: with no faults left, a leader must emerge and commit a new entry on every node in bounded time.</summary>
+    private void RunUntilLive()
+    {
+        var deadline = now + LivenessTicks * UnitsPerTick;
+        (long Index, long Term)? probe = null;
+        long probedAt = 0;
+        for (; now < deadline; now++)
+        {
+            DeliverDue();
+            TickDue();
+            if (probe is { } p && nodes.All(n => HasCommitted(n, p.Index, p.Term))) return;
+            if (probe is not null && now - probedAt < 30 * UnitsPerTick) continue;
+            var leader = nodes.FirstOrDefault(n => n.Raft!.Role == Role.Leader);
+            if (leader is null) continue;
+            var result = leader.Raft!.Propose(Encoding.UTF8.GetBytes($"probe@{now}"));
+            if (!result.Accepted) continue;
+            probe = (result.LastIndex, result.Term);
+            probedAt = now;
+            ProcessReady(leader);
+        }
+        throw new SimulationFailureException($"Liveness: no entry committed on every node within {LivenessTicks} ticks after the faults healed.");
+    }
+
+    private static bool HasCommitted(SimNode node, long index, long term) =>
+        node.Raft!.CommitIndex >= index && node.Storage.LastIndex >= index && node.Storage.Term(index) == term;
+
+    /// <summary>At the end every log agrees up to the commit index and holds every acknowledged entry where it was acknowledged.</summary>
+    private void CheckConverged()
+    {
+        var reference = nodes[0].Storage;
+        foreach (var node in nodes)
+        {
+            var commit = node.Raft!.CommitIndex;
+            var mine = node.Storage.Entries(1, commit + 1, long.MaxValue);
+            var theirs = reference.Entries(1, Math.Min(commit, reference.LastIndex) + 1, long.MaxValue);
+            for (var i = 0; i < Math.Min(mine.Count, theirs.Count); i++)
+            {
+                if (!mine[i].SameAs(theirs[i])) throw new SimulationFailureException($"Logs of nodes 0 and {node.Id} differ at committed index {i + 1}.");
+            }
+            foreach (var (index, entry) in checker.Acknowledged)
+            {
+                if (index > node.Storage.LastIndex || !node.Storage.Entries(index, index + 1, long.MaxValue)[0].SameAs(entry))
+                {
+                    throw new SimulationFailureException($"Acknowledged entry {index} is missing from node {node.Id}.");
+                }
+            }
+        }
+    }
+
+    private void Log(string message)
+    {
+        var line = $"[{step} t{now / UnitsPerTick}.{now % UnitsPerTick}] {message}";
+        trace?.WriteLine(line);
+        recentEvents.Enqueue(line);
+        if (recentEvents.Count > 60) recentEvents.Dequeue();
+    }
+}
