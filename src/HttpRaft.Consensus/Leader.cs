@@ -155,6 +155,8 @@ internal sealed class Leader
         else pr.Inflights.FreeTo(m.Index);
         MaybeCommit();
         FillPipeline(m.From);
+        // A follower that caught up after the commit index moved would otherwise learn it only at the next heartbeat.
+        if (pr.SentCommit < Math.Min(pr.Match, Log.Committed)) SendAppend(m.From, sendIfEmpty: true);
     }
 
     /// <summary>Sends to <paramref name="to"/> now (the commit index at least), then as many more entries as flow control allows.</summary>
@@ -201,6 +203,7 @@ internal sealed class Leader
         if (entries.Count == 0 && !sendIfEmpty) return false;
         var prevIndex = pr.Next - 1;
         raft.Send(new AppendRequest(raft.Id, to, Term, prevIndex, Log.Term(prevIndex), entries, Log.Committed));
+        pr.SentCommit = Math.Max(pr.SentCommit, Math.Min(Log.Committed, prevIndex + entries.Count));
         if (entries.Count > 0) pr.SentEntries(entries[^1].Index);
         return true;
     }
@@ -211,7 +214,9 @@ internal sealed class Leader
         foreach (var (peer, pr) in progress)
         {
             // A follower may only learn a commit index up to what it is known to hold.
-            raft.Send(new Heartbeat(raft.Id, peer, Term, Math.Min(pr.Match, Log.Committed), reads.CurrentRound));
+            var commit = Math.Min(pr.Match, Log.Committed);
+            raft.Send(new Heartbeat(raft.Id, peer, Term, commit, reads.CurrentRound));
+            pr.SentCommit = Math.Max(pr.SentCommit, commit);
         }
     }
 

@@ -24,6 +24,9 @@ internal sealed class Progress(long next, int maxInflight)
     /// <summary>In probe state, a probe is outstanding; nothing more is sent until it is answered or a heartbeat is.</summary>
     public bool ProbeSent { get; set; }
 
+    /// <summary>The highest commit index this follower has been sent for entries it holds: what it can have committed.</summary>
+    public long SentCommit { get; set; }
+
     /// <summary>Heard from since the last check-quorum round.</summary>
     public bool RecentActive { get; set; }
 

@@ -62,5 +62,5 @@ internal sealed class ReadIndexQueue
     }
 }
 
-/// <summary>A read waiting at the leader: who asked (<see cref="RaftNode.None"/> for this node), and the index it will be served at.</summary>
+/// <summary>A read waiting at the leader: who asked (the leader's own id for a local read), and the index it will be served at.</summary>
 internal readonly record struct PendingRead(long RequestId, int From, long Index, long Round);

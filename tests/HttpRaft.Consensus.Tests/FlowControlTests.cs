@@ -1,0 +1,189 @@
+using HttpRaft.Consensus.Tests.Harness;
+
+namespace HttpRaft.Consensus.Tests;
+
+/// <summary>
+/// How the leader paces AppendEntries (etcd's Progress, dissertation §10.2.2 on batching and pipelining): many
+/// entries per message, many messages in flight, and one careful probe at a time when it is unsure.
+/// </summary>
+public sealed class FlowControlTests
+{
+    private static readonly ReadOnlyMemory<byte> Payload100 = new byte[100];
+
+    [Fact]
+    public void Proposals_made_between_two_batches_travel_in_one_append_per_follower()
+    {
+        // Dissertation §10.2.2: the leader batches entries, sending many in one AppendEntries request.
+        var cluster = Cluster.Create(3);
+        var leader = cluster.Elect(0);
+
+        for (var i = 0; i < 50; i++) leader.Raft.Propose(Logs.Payload($"e{i}"));
+        cluster.HandleReady(0);
+
+        var append = Assert.Single(cluster.InFlight.OfType<AppendRequest>(), m => m.To == 1);
+        Assert.Equal(50, append.Entries.Count);
+        Assert.Single(cluster.InFlight.OfType<AppendRequest>(), m => m.To == 2);
+        cluster.Stabilize();
+        Assert.All(cluster.Nodes, n => Assert.Equal(51, n.Applied.Count));
+    }
+
+    [Theory]
+    [InlineData(1, 1)]     // at least one entry is always sent
+    [InlineData(300, 2)]   // 124-byte entries: two fit in 300 bytes
+    [InlineData(1000, 8)]
+    public void An_append_carries_no_more_entries_than_MaxBytesPerMessage_allows(long maxBytes, int perMessage)
+    {
+        // Dissertation §10.2.2 (etcd MaxSizePerMsg): batch size is bounded so one message cannot grow without limit.
+        var cluster = Cluster.Create(3, ClusterOptions.Default with { MaxBytesPerMessage = maxBytes });
+        var leader = cluster.Elect(0);
+
+        for (var i = 0; i < 16; i++) leader.Raft.Propose(Payload100);
+        cluster.HandleReady(0);
+
+        var appends = cluster.InFlight.OfType<AppendRequest>().Where(m => m.To == 1).ToList();
+        Assert.Equal(16 / perMessage, appends.Count);
+        Assert.All(appends, m => Assert.Equal(perMessage, m.Entries.Count));
+        Assert.All(appends, m => Assert.True(m.Entries.Count == 1 || m.Entries.Sum(e => e.Size) <= maxBytes));
+        cluster.Stabilize();
+        Assert.All(cluster.Nodes, n => Assert.Equal(17, n.Raft.CommitIndex));
+    }
+
+    [Fact]
+    public void A_leader_pipelines_appends_to_a_replicating_follower_up_to_MaxInflightMessages()
+    {
+        // Dissertation §10.2.2: the leader need not wait for one AppendEntries to return before sending the next.
+        var cluster = Cluster.Create(3, ClusterOptions.Default with { MaxInflightMessages = 4, MaxBytesPerMessage = 1 });
+        var leader = cluster.Elect(0);
+        Assert.True(leader.Status.Followers[1].Replicating);
+        var start = leader.Raft.LastIndex;
+
+        for (var i = 0; i < 10; i++) leader.Raft.Propose(Payload100);
+        cluster.HandleReady(0);
+
+        var pipelined = cluster.InFlight.OfType<AppendRequest>().Where(m => m.To == 1).ToList();
+        Assert.Equal([start, start + 1, start + 2, start + 3], pipelined.Select(m => m.PrevLogIndex));
+        Assert.Equal(4, leader.Status.Followers[1].Inflight);
+        Assert.Equal(start + 5, leader.Status.Followers[1].NextIndex);
+
+        // Each acknowledgement frees one slot, which the leader fills at once.
+        cluster.DeliverWhere(m => ReferenceEquals(m, pipelined[0]));
+        cluster.DeliverWhere(m => m is AppendResponse { From: 1 });
+        var next = Assert.Single(cluster.InFlight.OfType<AppendRequest>(), m => m.To == 1 && m.PrevLogIndex == start + 4);
+        Assert.Equal(4, leader.Status.Followers[1].Inflight);
+
+        cluster.Stabilize();
+        Assert.Equal(leader.Raft.LastIndex, cluster[1].Raft.LastIndex);
+        Assert.Equal(0, leader.Status.Followers[1].Inflight);
+    }
+
+    [Fact]
+    public void After_a_rejection_the_leader_falls_back_to_one_probe_at_a_time()
+    {
+        // Raft paper §5.3 with etcd's probe state: when a follower's log is in doubt, the leader stops streaming
+        // and sends one AppendEntries at a time until it finds where the logs agree.
+        var cluster = Cluster.Create(3, ClusterOptions.Default with { MaxInflightMessages = 4, MaxBytesPerMessage = 1 });
+        var leader = cluster.Elect(0);
+        var match = leader.Status.Followers[1].MatchIndex;
+        for (var i = 0; i < 10; i++) leader.Raft.Propose(Payload100);
+        cluster.HandleReady(0);
+
+        // The first of four pipelined appends is lost, so the follower rejects the other three.
+        var pipelined = cluster.Take(m => m is AppendRequest { To: 1 });
+        foreach (var append in pipelined.Skip(1)) cluster.Deliver(append);
+        Assert.Equal(3, cluster.InFlight.OfType<AppendResponse>().Count(m => m is { From: 1, Success: false }));
+        cluster.DeliverWhere(m => m is AppendResponse { From: 1 });
+
+        var probe = Assert.Single(cluster.InFlight.OfType<AppendRequest>(), m => m.To == 1);
+        Assert.Equal(match, probe.PrevLogIndex);
+        var status = leader.Status.Followers[1];
+        Assert.False(status.Replicating);
+        Assert.Equal((match, match + 1), (status.MatchIndex, status.NextIndex));
+
+        cluster.Stabilize();
+        Assert.True(leader.Status.Followers[1].Replicating);
+        Assert.Equal(leader.PersistedLog.Shape(), cluster[1].PersistedLog.Shape());
+    }
+
+    [Fact]
+    public void A_leader_whose_whole_pipeline_was_lost_resumes_at_the_next_heartbeat()
+    {
+        // Raft paper §5.3: the leader retries AppendEntries indefinitely; a window full of lost messages must not stall it.
+        var cluster = Cluster.Create(3, ClusterOptions.Default with { MaxInflightMessages = 2, MaxBytesPerMessage = 1 });
+        var leader = cluster.Elect(0);
+        for (var i = 0; i < 6; i++) leader.Raft.Propose(Payload100);
+        cluster.HandleReady(0);
+
+        Assert.Equal(2, cluster.Drop(m => m is AppendRequest { To: 1 }));
+        cluster.Stabilize(); // Node 2 keeps up, so entries commit; node 1 hears nothing.
+        Assert.Equal(2, leader.Status.Followers[1].Inflight);
+        Assert.True(cluster[1].Raft.LastIndex < leader.Raft.LastIndex);
+
+        cluster.Run(2 * cluster.Options.HeartbeatTicks);
+
+        Assert.Equal(leader.PersistedLog.Shape(), cluster[1].PersistedLog.Shape());
+        Assert.Equal(leader.Raft.CommitIndex, cluster[1].Raft.CommitIndex);
+    }
+
+    [Fact]
+    public void A_delayed_duplicate_rejection_does_not_move_next_index_back_once_the_follower_caught_up()
+    {
+        // Raft paper §5.3: nextIndex is decremented after a rejection *of the request just sent*; a stale answer
+        // to an old request says nothing about the follower's log now.
+        var cluster = Cluster.FromDisks(
+            ClusterOptions.Default,
+            Logs.Disk(1, [.. Logs.Run(1, 20)]),
+            Logs.Disk(1, [1, 1]),
+            Logs.Disk(1, [.. Logs.Run(1, 20)]));
+        var leader = cluster.Elect(0);
+        var rejection = cluster.Delivered.OfType<AppendResponse>().First(m => m is { From: 1, Success: false });
+        var caughtUp = leader.Status.Followers[1];
+        Assert.Equal((21L, 22L, true), (caughtUp.MatchIndex, caughtUp.NextIndex, caughtUp.Replicating));
+
+        cluster.Deliver(rejection);
+
+        var after = leader.Status.Followers[1];
+        Assert.Equal((21L, 22L, true), (after.MatchIndex, after.NextIndex, after.Replicating));
+        Assert.Empty(cluster.InFlight);
+    }
+
+    [Fact]
+    public void A_delayed_duplicate_rejection_does_not_move_next_index_back_while_probing()
+    {
+        // Raft paper §5.3: one rejection moves nextIndex back once; its duplicate must not move it again.
+        var cluster = Cluster.FromDisks(
+            ClusterOptions.Default,
+            Logs.Disk(1, [.. Logs.Run(1, 20)]),
+            Logs.Disk(1, [1, 1]),
+            Logs.Disk(1, [.. Logs.Run(1, 20)]));
+        cluster.Ignore(m => m is AppendRequest { To: 1, PrevLogIndex: < 20 }); // The second probe is lost.
+        var leader = cluster.Elect(0);
+        var rejection = Assert.Single(cluster.Delivered.OfType<AppendResponse>(), m => m is { From: 1, Success: false });
+        var probing = leader.Status.Followers[1];
+        Assert.Equal((0L, 3L, false), (probing.MatchIndex, probing.NextIndex, probing.Replicating));
+
+        cluster.Deliver(rejection);
+
+        var after = leader.Status.Followers[1];
+        Assert.Equal((0L, 3L, false), (after.MatchIndex, after.NextIndex, after.Replicating));
+        Assert.Empty(cluster.InFlight);
+
+        cluster.Recover();
+        cluster.Run(2);
+        Assert.Equal(leader.PersistedLog.Shape(), cluster[1].PersistedLog.Shape());
+    }
+
+    [Fact]
+    public void A_stale_success_does_not_move_match_index_back()
+    {
+        // Raft paper §5.3: matchIndex increases monotonically; an old acknowledgement cannot lower it.
+        var cluster = Cluster.Create(3);
+        var leader = cluster.Elect(0);
+        leader.Raft.Propose(Logs.Payload("x"));
+        cluster.Stabilize();
+        var before = leader.Status.Followers[1];
+
+        cluster.Deliver(new AppendResponse(1, 0, leader.Term, Success: true, Index: 1, 0, 0));
+
+        Assert.Equal(before, leader.Status.Followers[1]);
+    }
+}
