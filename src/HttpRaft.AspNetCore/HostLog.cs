@@ -1,0 +1,29 @@
+using HttpRaft.Consensus;
+using Microsoft.Extensions.Logging;
+
+namespace HttpRaft.AspNetCore;
+
+/// <summary>
+/// Every log message of the hosting layer, source-generated (free when disabled, even in the node loop) and kept
+/// in one place so event ids stay unique: 1–9 the node loop, 10–19 the peer transport and routes.
+/// </summary>
+internal static partial class HostLog
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Now {Role} in term {Term}; leader {LeaderId}")]
+    public static partial void RoleChanged(ILogger logger, Role role, long term, int leaderId);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Critical, Message = "Node loop failed; the node stops")]
+    public static partial void LoopFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Peer {PeerId} at {Address} is unreachable: {Detail}")]
+    public static partial void PeerUnreachable(ILogger logger, int peerId, Uri address, string detail);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "Peer {PeerId} at {Address} is reachable again")]
+    public static partial void PeerReachable(ILogger logger, int peerId, Uri address);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Rejected a peer message on {Path}: {Problem}")]
+    public static partial void RejectedMessage(ILogger logger, string path, string problem);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Debug, Message = "Could not read a peer request on {Path}: {Problem}")]
+    public static partial void UnreadableRequest(ILogger logger, string path, string problem);
+}

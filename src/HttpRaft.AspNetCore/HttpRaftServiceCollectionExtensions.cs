@@ -1,0 +1,52 @@
+using HttpRaft.AspNetCore.Node;
+using HttpRaft.AspNetCore.Peers;
+using HttpRaft.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace HttpRaft.AspNetCore;
+
+/// <summary>Registers an HttpRaft node in an ASP.NET Core app: options, storage, node loop, peer transport, <see cref="IRaftLog"/>, health check.</summary>
+public static class HttpRaftServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds a node configured from <paramref name="configuration"/> (the <c>HttpRaft</c> section), validated at
+    /// start-up. Register your own <see cref="IRaftStorage"/> or <see cref="TimeProvider"/> first to replace the defaults.
+    /// </summary>
+    public static IServiceCollection AddHttpRaft(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<RaftHostOptions>().Bind(configuration).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RaftHostOptions>, RaftHostOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IRaftStorage, InMemoryRaftStorage>();
+        services.TryAddSingleton<IPeerTransport, HttpPeerTransport>();
+        services.AddSingleton<NodeInbox>();
+        services.AddSingleton<NodeViewHolder>();
+        services.AddSingleton<PeerReceiver>();
+        services.AddSingleton<IRaftLog, LocalRaftLog>();
+        services.AddHostedService<NodeLoop>();
+        services.AddPeerHttpClient();
+        services.AddHealthChecks().AddCheck<RaftHealthCheck>("raft-leader", tags: [RaftHealthCheck.ReadyTag]);
+        return services;
+    }
+
+    private static void AddPeerHttpClient(this IServiceCollection services)
+    {
+        services.AddHttpClient(HttpPeerTransport.ClientName, (sp, client) =>
+            {
+                var settings = sp.GetRequiredService<IOptions<RaftHostOptions>>().Value;
+                client.Timeout = TimeSpan.FromMilliseconds(settings.PeerRequestTimeoutMs);
+            })
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                // Peers are addressed directly; a proxy from the environment would only add a hop that can fail.
+                UseProxy = false,
+                ConnectTimeout = TimeSpan.FromMilliseconds(sp.GetRequiredService<IOptions<RaftHostOptions>>().Value.PeerRequestTimeoutMs),
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            })
+            // Per-request logging of heartbeats would drown everything else.
+            .RemoveAllLoggers();
+    }
+}

@@ -1,0 +1,40 @@
+using HttpRaft.Consensus;
+
+namespace HttpRaft.AspNetCore;
+
+/// <summary>
+/// The replicated log as an ASP.NET Core app embedding a node uses it: append and wait for commit, read what is
+/// committed, and ask who leads. Thread-safe; every call reaches the node loop through its inbox or a published view.
+/// </summary>
+public interface IRaftLog
+{
+    /// <summary>This node's id.</summary>
+    int NodeId { get; }
+
+    /// <summary>The node's latest published state; cheap, never waits on the loop.</summary>
+    NodeView View { get; }
+
+    /// <summary>The leader's client API address exactly as configured in <c>apis</c>, or null when no leader is known.</summary>
+    string? LeaderApiAddress { get; }
+
+    /// <summary>
+    /// Proposes <paramref name="entries"/> as consecutive log entries and waits until they commit, this node stops
+    /// leading, or the commit timeout passes. Never throws for a protocol outcome; the result says what happened.
+    /// </summary>
+    Task<AppendResult> AppendAsync(IReadOnlyList<ReadOnlyMemory<byte>> entries, CancellationToken cancellationToken = default);
+
+    /// <summary>Up to <paramref name="limit"/> committed client entries at or after <paramref name="fromIndex"/>, skipping internal no-ops.</summary>
+    LogPage ReadCommitted(long fromIndex, int limit);
+
+    /// <summary>The committed entry at <paramref name="index"/> (a client entry or an internal no-op), or null if not committed here yet.</summary>
+    Entry? GetCommitted(long index);
+
+    /// <summary>The core's full status, taken on the node loop (includes each follower's match index on the leader).</summary>
+    Task<RaftStatus> GetStatusAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A linearizable read barrier (ReadIndex, dissertation §6.4): the commit index confirmed by the leader,
+    /// returned once this node has applied up to it; null when leadership could not be confirmed in time.
+    /// </summary>
+    Task<long?> ReadIndexAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,87 @@
+using HttpRaft.AspNetCore.Node;
+using HttpRaft.Consensus;
+using HttpRaft.Storage;
+using Microsoft.Extensions.Options;
+
+namespace HttpRaft.AspNetCore;
+
+/// <summary>
+/// <see cref="IRaftLog"/> for the node hosted in this process: writes and status go through the node loop's
+/// inbox; reads of committed entries go straight to storage, bounded by the applied index the loop published.
+/// </summary>
+internal sealed class LocalRaftLog(NodeInbox inbox, NodeViewHolder views, IRaftStorage storage, IOptions<RaftHostOptions> options, TimeProvider time)
+    : IRaftLog
+{
+    private readonly RaftHostOptions settings = options.Value;
+
+    private TimeSpan CommitTimeout => TimeSpan.FromMilliseconds(settings.CommitTimeoutMs);
+
+    public int NodeId => settings.Id;
+
+    public NodeView View => views.Current;
+
+    public string? LeaderApiAddress => settings.ApiOf(views.Current.LeaderId);
+
+    public async Task<AppendResult> AppendAsync(IReadOnlyList<ReadOnlyMemory<byte>> entries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        if (entries.Count == 0) throw new ArgumentException("Append at least one entry.", nameof(entries));
+        var proposal = new ProposeInput(entries);
+        var result = inbox.TryPost(proposal)
+            ? await WaitAsync(proposal.Task, AppendResult.Failed(AppendOutcome.TimedOut, View.LeaderId), cancellationToken).ConfigureAwait(false)
+            : AppendResult.Failed(AppendOutcome.Overloaded, View.LeaderId);
+        return result with { LeaderApi = settings.ApiOf(result.LeaderId) };
+    }
+
+    public LogPage ReadCommitted(long fromIndex, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var appliedIndex = View.AppliedIndex;
+        var page = new List<Entry>(Math.Min(limit, 256));
+        var next = Math.Max(fromIndex, 1);
+        // No-ops are rare (one per term), so this loop almost always runs once.
+        while (page.Count < limit && next <= appliedIndex)
+        {
+            var high = Math.Min(appliedIndex + 1, next + (limit - page.Count));
+            var chunk = storage.ReadRange(next, high);
+            if (chunk.Count == 0) break;
+            page.AddRange(chunk.Where(e => e.Kind == EntryKind.Normal));
+            next = chunk[^1].Index + 1;
+        }
+        return new LogPage(page, appliedIndex);
+    }
+
+    public Entry? GetCommitted(long index)
+    {
+        if (index < 1 || index > View.AppliedIndex) return null;
+        var found = storage.ReadRange(index, index + 1);
+        return found.Count == 1 ? found[0] : null;
+    }
+
+    public async Task<RaftStatus> GetStatusAsync(CancellationToken cancellationToken = default)
+    {
+        var request = new StatusInput();
+        if (!inbox.TryPost(request)) throw new InvalidOperationException("The node loop is not accepting requests.");
+        return await request.Task.WaitAsync(CommitTimeout, time, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<long?> ReadIndexAsync(CancellationToken cancellationToken = default)
+    {
+        var read = new ReadIndexInput();
+        if (!inbox.TryPost(read)) return null;
+        return await WaitAsync(read.Task, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits for the loop's answer up to the commit timeout; the loop may still complete the request later, harmlessly.</summary>
+    private async Task<T> WaitAsync<T>(Task<T> answer, T onTimeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await answer.WaitAsync(CommitTimeout, time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return onTimeout;
+        }
+    }
+}

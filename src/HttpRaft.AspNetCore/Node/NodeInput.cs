@@ -1,0 +1,48 @@
+using HttpRaft.Consensus;
+
+namespace HttpRaft.AspNetCore.Node;
+
+/// <summary>Anything that reaches the node loop through its inbox.</summary>
+internal abstract class NodeInput;
+
+/// <summary>One logical tick of the clock.</summary>
+internal sealed class TickInput : NodeInput
+{
+    public static readonly TickInput Instance = new();
+}
+
+/// <summary>A message a peer sent us.</summary>
+internal sealed class PeerInput(Message message) : NodeInput
+{
+    public Message Message { get; } = message;
+}
+
+/// <summary>An input that a caller awaits: the loop completes it; continuations never run on the loop.</summary>
+internal abstract class NodeRequest<T> : NodeInput
+{
+    private readonly TaskCompletionSource<T> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task<T> Task => completion.Task;
+
+    public void Complete(T result) => completion.TrySetResult(result);
+}
+
+/// <summary>Client payloads to append; once appended it remembers where, so the commit can be matched to it.</summary>
+internal sealed class ProposeInput(IReadOnlyList<ReadOnlyMemory<byte>> payloads) : NodeRequest<AppendResult>
+{
+    public IReadOnlyList<ReadOnlyMemory<byte>> Payloads { get; } = payloads;
+
+    public long FirstIndex { get; private set; }
+
+    public long LastIndex { get; private set; }
+
+    public long Term { get; private set; }
+
+    public void Appended(ProposeResult result) => (FirstIndex, LastIndex, Term) = (result.FirstIndex, result.LastIndex, result.Term);
+}
+
+/// <summary>A request for a linearizable read index.</summary>
+internal sealed class ReadIndexInput : NodeRequest<long?>;
+
+/// <summary>A request for the core's status.</summary>
+internal sealed class StatusInput : NodeRequest<RaftStatus>;

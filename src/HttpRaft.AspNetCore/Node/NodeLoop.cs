@@ -1,0 +1,179 @@
+using HttpRaft.Consensus;
+using HttpRaft.Storage;
+using HttpRaft.AspNetCore.Peers;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace HttpRaft.AspNetCore.Node;
+
+/// <summary>
+/// The one task that owns the consensus core (DESIGN §1): it waits for input, drains everything waiting in the
+/// inbox and steps the core with it, then carries out each <see cref="Ready"/> in order: persist (one sync per
+/// batch), send, apply (complete waiting clients), advance. Nothing else touches the <see cref="RaftNode"/>.
+/// </summary>
+internal sealed class NodeLoop(
+    NodeInbox inbox,
+    IRaftStorage storage,
+    IPeerTransport transport,
+    NodeViewHolder views,
+    IOptions<RaftHostOptions> options,
+    TimeProvider time,
+    ILogger<NodeLoop> logger) : BackgroundService
+{
+    // Bounds one batch so a flood of input cannot delay persisting and answering what was already stepped.
+    private const int MaxInputsPerBatch = 4096;
+
+    private readonly RaftHostOptions settings = options.Value;
+    private readonly CommitWaiters waiters = new();
+    private readonly PendingReads reads = new();
+    private RaftNode? core;
+    private long ticks;
+    private long applied;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            StartCore();
+            var interval = TimeSpan.FromMilliseconds(settings.TickIntervalMs);
+            using var timer = time.CreateTimer(_ => inbox.PostTick(), null, interval, interval);
+            await RunAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Normal shutdown.
+        }
+        catch (Exception e)
+        {
+            HostLog.LoopFailed(logger, e);
+            throw;
+        }
+        finally
+        {
+            Shutdown();
+        }
+    }
+
+    /// <summary>Resumes the core from what storage holds, and carries out whatever that leaves to do.</summary>
+    private void StartCore()
+    {
+        core = new RaftNode(settings.ToRaftConfig(), storage);
+        applied = Core.Status().AppliedIndex;
+        // A cluster of one needs no votes: lead at once instead of after an election timeout.
+        if (settings.Peers.Count == 1) Core.Campaign();
+        HandleReadies();
+        Publish();
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
+        while (await inbox.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+        {
+            Drain();
+            HandleReadies();
+            Publish();
+        }
+    }
+
+    private void Drain()
+    {
+        for (var i = 0; i < MaxInputsPerBatch && inbox.Reader.TryRead(out var input); i++) Handle(input);
+    }
+
+    private void Handle(NodeInput input)
+    {
+        switch (input)
+        {
+            case TickInput:
+                OnTick();
+                break;
+            case PeerInput peer:
+                Core.Step(peer.Message);
+                break;
+            case ProposeInput proposal:
+                Propose(proposal);
+                break;
+            case ReadIndexInput read:
+                Core.ReadIndex(reads.Ask(read, ticks));
+                break;
+            case StatusInput status:
+                status.Complete(Core.Status());
+                break;
+        }
+    }
+
+    private void OnTick()
+    {
+        inbox.TickTaken();
+        ticks++;
+        Core.Tick();
+        // Two election timeouts is ample for a read round trip; older unanswered reads were lost.
+        if (ticks % settings.ElectionTicks == 0) reads.ExpireAskedBefore(ticks - 2 * settings.ElectionTicks);
+    }
+
+    private void Propose(ProposeInput proposal)
+    {
+        var result = Core.Propose(proposal.Payloads);
+        if (result.Accepted)
+        {
+            proposal.Appended(result);
+            waiters.Add(proposal);
+            return;
+        }
+        var outcome = result.Rejection == ProposeRejection.Overloaded ? AppendOutcome.Overloaded : AppendOutcome.NotLeader;
+        proposal.Complete(AppendResult.Failed(outcome, result.LeaderId, result.Term));
+    }
+
+    private void HandleReadies()
+    {
+        while (Core.HasReady)
+        {
+            var ready = Core.GetReady();
+            storage.Save(ready.HardState, ready.Entries, ready.MustSync);
+            transport.Send(ready.Messages);
+            Apply(ready.CommittedEntries);
+            if (ready.SoftState is { } soft) OnSoftState(soft);
+            reads.OnReadStates(ready.ReadStates);
+            reads.OnApplied(applied);
+            Core.Advance(ready);
+        }
+    }
+
+    private void Apply(IReadOnlyList<Entry> committed)
+    {
+        if (committed.Count == 0) return;
+        applied = committed[^1].Index;
+        // Publish before completing waiters, so a client told "committed" can read its entry at once.
+        Publish();
+        waiters.OnCommitted(committed, Core.LeaderId);
+    }
+
+    private void OnSoftState(SoftState soft)
+    {
+        HostLog.RoleChanged(logger, soft.Role, soft.Term, soft.LeaderId);
+        if (soft.Role != Role.Leader && waiters.Count > 0) waiters.FailAll(AppendOutcome.LeadershipLost, soft.LeaderId, soft.Term);
+    }
+
+    /// <summary>The core; set before the loop reads its first input.</summary>
+    private RaftNode Core => core!;
+
+    private void Publish() => views.Publish(new NodeView(
+        Core.Id, Core.Role, Core.Term, Core.LeaderId, Core.CommitIndex, applied, Core.LastIndex));
+
+    private void Shutdown()
+    {
+        inbox.Close();
+        waiters.FailAll(AppendOutcome.Stopped, RaftNode.None, 0);
+        reads.FailAll();
+        while (inbox.Reader.TryRead(out var input))
+        {
+            switch (input)
+            {
+                case ProposeInput proposal: proposal.Complete(AppendResult.Failed(AppendOutcome.Stopped, RaftNode.None)); break;
+                case ReadIndexInput read: read.Complete(null); break;
+                case StatusInput status when core is not null: status.Complete(core.Status()); break;
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+
+namespace HttpRaft.AspNetCore;
+
+/// <summary>A <c>host:port</c> address from the cluster configuration, as written in <c>peers.json</c>.</summary>
+public readonly record struct NodeAddress(string Host, int Port)
+{
+    /// <summary>Parses <c>host:port</c> (an IPv6 host in brackets); false for anything else, or a port outside 1–65535.</summary>
+    public static bool TryParse(string? text, [NotNullWhen(true)] out NodeAddress? address)
+    {
+        address = null;
+        if (string.IsNullOrWhiteSpace(text) || text.Contains("://", StringComparison.Ordinal)) return false;
+        var colon = text.LastIndexOf(':');
+        if (colon <= 0) return false;
+        var host = text[..colon];
+        if (host.StartsWith('[') != host.EndsWith(']')) return false;
+        if (!int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port)) return false;
+        if (port is < 1 or > 65535) return false;
+        address = new NodeAddress(host, port);
+        return true;
+    }
+
+    public static NodeAddress Parse(string text) =>
+        TryParse(text, out var address) ? address.Value : throw new FormatException($"'{text}' is not a host:port address.");
+
+    /// <summary>The base URI of this address over plain HTTP, e.g. <c>http://localhost:8000/</c>.</summary>
+    public Uri ToHttpUri() => new($"http://{Host}:{Port.ToString(CultureInfo.InvariantCulture)}/");
+
+    public override string ToString() => $"{Host}:{Port.ToString(CultureInfo.InvariantCulture)}";
+}

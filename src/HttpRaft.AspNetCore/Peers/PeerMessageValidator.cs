@@ -1,0 +1,50 @@
+using HttpRaft.Consensus;
+
+namespace HttpRaft.AspNetCore.Peers;
+
+/// <summary>
+/// Checks a decoded peer message before it reaches the core: it must be addressed to this node, come from
+/// another member, and carry indexes and terms that are possible. The core trusts its peers' arithmetic
+/// (an AppendEntries with a gap in its entries would trip its safety checks), so nothing malformed gets in.
+/// </summary>
+internal static class PeerMessageValidator
+{
+    /// <summary>Null when <paramref name="m"/> is acceptable; otherwise what is wrong with it.</summary>
+    public static string? Validate(Message m, int selfId, int clusterSize)
+    {
+        if (m.To != selfId) return $"addressed to node {m.To}, but this is node {selfId}";
+        if (m.From < 0 || m.From >= clusterSize || m.From == selfId) return $"sender {m.From} is not another member";
+        if (m.Term < 0) return "negative term";
+        return m switch
+        {
+            VoteRequest v => NonNegative(v.LastLogIndex, v.LastLogTerm),
+            AppendRequest a => NonNegative(a.PrevLogIndex, a.PrevLogTerm, a.LeaderCommit) ?? CheckEntries(a),
+            AppendResponse r => NonNegative(r.Index, r.ConflictIndex, r.ConflictTerm),
+            Heartbeat h => NonNegative(h.Commit, h.ReadRound),
+            HeartbeatResponse h => NonNegative(h.ReadRound),
+            ReadIndexResponse r => NonNegative(r.Index),
+            _ => null,
+        };
+    }
+
+    private static string? NonNegative(params ReadOnlySpan<long> values)
+    {
+        foreach (var value in values)
+        {
+            if (value < 0) return "negative index or term";
+        }
+        return null;
+    }
+
+    /// <summary>Entries must follow PrevLogIndex without gaps, with terms from 1 up to the sender's term.</summary>
+    private static string? CheckEntries(AppendRequest a)
+    {
+        var expected = a.PrevLogIndex + 1;
+        foreach (var entry in a.Entries)
+        {
+            if (entry.Index != expected++) return $"entry index {entry.Index} does not follow on from {expected - 2}";
+            if (entry.Term < 1 || entry.Term > a.Term) return $"entry {entry.Index} has term {entry.Term} outside 1..{a.Term}";
+        }
+        return null;
+    }
+}

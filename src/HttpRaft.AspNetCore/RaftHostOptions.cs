@@ -1,0 +1,81 @@
+using HttpRaft.Consensus;
+
+namespace HttpRaft.AspNetCore;
+
+/// <summary>Everything a hosted node is configured with: who it is, where its peers are, timing, and limits (section <c>HttpRaft</c>).</summary>
+public sealed class RaftHostOptions
+{
+    /// <summary>The configuration section these options bind from.</summary>
+    public const string SectionName = "HttpRaft";
+
+    /// <summary>This node's id: its position in <see cref="Peers"/> and <see cref="Apis"/>.</summary>
+    public int? NodeId { get; set; }
+
+    /// <summary>Each node's peer address (<c>host:port</c>), where the <c>/raft/*</c> routes listen; index = node id.</summary>
+    public List<string> Peers { get; set; } = [];
+
+    /// <summary>Each node's client API address (<c>host:port</c>), the leader hint clients get; index = node id.</summary>
+    public List<string> Apis { get; set; } = [];
+
+    /// <summary>Where durable storage keeps its files. The in-memory placeholder storage ignores it.</summary>
+    public string? DataDir { get; set; }
+
+    /// <summary>Milliseconds per logical tick. Heartbeat and election timeouts are counted in ticks.</summary>
+    public int TickIntervalMs { get; set; } = 50;
+
+    /// <summary>Ticks between a leader's heartbeats: 2 × 50 ms = 100 ms, as in the Go original.</summary>
+    public int HeartbeatTicks { get; set; } = 2;
+
+    /// <summary>Minimum ticks without a leader before a follower campaigns; the actual timeout is random in [n, 2n): 500–1000 ms.</summary>
+    public int ElectionTicks { get; set; } = 10;
+
+    /// <summary>How long a client waits for its entry to commit before it gets a 503.</summary>
+    public int CommitTimeoutMs { get; set; } = 5000;
+
+    /// <summary>How long one peer POST may take before it is abandoned; Raft retries by itself, so keep it short.</summary>
+    public int PeerRequestTimeoutMs { get; set; } = 1000;
+
+    /// <summary>Messages queued for one peer; when full the oldest is dropped, so a dead peer never blocks the loop.</summary>
+    public int PeerQueueCapacity { get; set; } = 1024;
+
+    /// <summary>Inputs (requests, peer messages) waiting for the node loop; beyond it requests get 503 and peer messages are dropped.</summary>
+    public int InboxCapacity { get; set; } = 16384;
+
+    /// <summary>Largest client entry in bytes (UTF-8); larger ones get 413.</summary>
+    public int MaxEntryBytes { get; set; } = 512 * 1024;
+
+    /// <summary>Largest client request body in bytes; larger ones get 413.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Upper bound on entry bytes in one AppendEntries message (at least one entry is always sent).</summary>
+    public long MaxAppendBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Bytes a leader may hold appended but uncommitted before it refuses proposals with 503; 0 = no bound.</summary>
+    public long MaxUncommittedBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Largest peer request body: an AppendEntries of <see cref="MaxAppendBytes"/> in base64 JSON, with room to spare.</summary>
+    public long MaxPeerMessageBytes => MaxAppendBytes * 2 + 64 * 1024;
+
+    /// <summary>This node's id; valid once the options have passed validation.</summary>
+    public int Id => NodeId ?? throw new InvalidOperationException("HttpRaft:NodeId is not set.");
+
+    /// <summary>This node's peer address, parsed.</summary>
+    public NodeAddress PeerAddress => NodeAddress.Parse(Peers[Id]);
+
+    /// <summary>This node's client API address, parsed.</summary>
+    public NodeAddress ApiAddress => NodeAddress.Parse(Apis[Id]);
+
+    /// <summary>The client API address of <paramref name="nodeId"/> exactly as configured, or null for an unknown id.</summary>
+    public string? ApiOf(int nodeId) => nodeId >= 0 && nodeId < Apis.Count ? Apis[nodeId] : null;
+
+    /// <summary>The consensus core's configuration: members are the ids 0..n-1 of <see cref="Peers"/>.</summary>
+    internal RaftConfig ToRaftConfig() => new()
+    {
+        Id = Id,
+        Members = Enumerable.Range(0, Peers.Count).ToArray(),
+        HeartbeatTicks = HeartbeatTicks,
+        ElectionTicks = ElectionTicks,
+        MaxBytesPerMessage = MaxAppendBytes,
+        MaxUncommittedBytes = MaxUncommittedBytes,
+    };
+}

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Options;
+
+namespace HttpRaft.AspNetCore;
+
+/// <summary>Checks <see cref="RaftHostOptions"/> at start-up, so a bad configuration stops the node with one message naming the problem.</summary>
+internal sealed class RaftHostOptionsValidator : IValidateOptions<RaftHostOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RaftHostOptions options)
+    {
+        var failure = CheckCluster(options) ?? CheckTiming(options) ?? CheckLimits(options);
+        return failure is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failure);
+    }
+
+    private static string? CheckCluster(RaftHostOptions o)
+    {
+        if (o.Peers.Count == 0) return "no peers are configured (HttpRaft:Peers, or \"peers\" in peers.json)";
+        if (o.Apis.Count != o.Peers.Count) return $"\"peers\" lists {o.Peers.Count} addresses but \"apis\" lists {o.Apis.Count}; they must match one to one";
+        if (o.NodeId is not { } id) return $"no node id given: run with an id from 0 to {o.Peers.Count - 1}";
+        if (id < 0 || id >= o.Peers.Count) return $"node id {id} is out of range: peers.json lists {o.Peers.Count} nodes (ids 0 to {o.Peers.Count - 1})";
+        var all = o.Peers.Concat(o.Apis).ToList();
+        var bad = all.FirstOrDefault(a => !NodeAddress.TryParse(a, out _));
+        if (bad is not null) return $"'{bad}' is not a host:port address";
+        var duplicate = all.GroupBy(a => a, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) return $"address {duplicate.Key} appears more than once in peers and apis";
+        if (o.PeerAddress.Port == o.ApiAddress.Port) return $"node {id}'s peer and API addresses share port {o.ApiAddress.Port}; the peer routes are told apart by port";
+        return null;
+    }
+
+    private static string? CheckTiming(RaftHostOptions o)
+    {
+        if (o.TickIntervalMs < 1) return "TickIntervalMs must be at least 1";
+        if (o.HeartbeatTicks < 1) return "HeartbeatTicks must be at least 1";
+        if (o.ElectionTicks <= o.HeartbeatTicks) return "ElectionTicks must be greater than HeartbeatTicks";
+        if (o.CommitTimeoutMs < 1) return "CommitTimeoutMs must be at least 1";
+        if (o.PeerRequestTimeoutMs < 1) return "PeerRequestTimeoutMs must be at least 1";
+        return null;
+    }
+
+    private static string? CheckLimits(RaftHostOptions o)
+    {
+        if (o.PeerQueueCapacity < 1) return "PeerQueueCapacity must be at least 1";
+        if (o.InboxCapacity < 16) return "InboxCapacity must be at least 16";
+        if (o.MaxEntryBytes < 1) return "MaxEntryBytes must be at least 1";
+        if (o.MaxRequestBodyBytes < o.MaxEntryBytes) return "MaxRequestBodyBytes must be at least MaxEntryBytes";
+        if (o.MaxAppendBytes < 1) return "MaxAppendBytes must be at least 1";
+        if (o.MaxUncommittedBytes < 0) return "MaxUncommittedBytes must not be negative";
+        return null;
+    }
+}

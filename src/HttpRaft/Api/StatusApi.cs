@@ -1,0 +1,31 @@
+using HttpRaft.AspNetCore;
+using HttpRaft.Consensus;
+using Microsoft.Extensions.Options;
+
+namespace HttpRaft.Api;
+
+/// <summary><c>GET /status</c>: this node's role, term, leader and indexes, and on the leader each follower's progress.</summary>
+internal static class StatusApi
+{
+    public static RouteGroupBuilder MapStatusApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/status").WithTags("Operations");
+        group.MapGet("", GetAsync)
+            .WithName("Status")
+            .WithSummary("This node's Raft state")
+            .WithDescription("Id, role, term, the leader (id and API address), commit/applied/last index, and on the leader each follower's match index.");
+        return group;
+    }
+
+    private static async Task<Ok<StatusResponse>> GetAsync(IRaftLog log, IOptions<RaftHostOptions> options, CancellationToken cancellationToken)
+    {
+        var status = await log.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+        var settings = options.Value;
+        var leader = settings.ApiOf(status.LeaderId) is { } api ? new NodeRef(status.LeaderId, api) : null;
+        var peers = status.Role == Role.Leader
+            ? status.Followers.OrderBy(f => f.Key).Select(f => new PeerProgress(f.Key, settings.Apis[f.Key], f.Value.MatchIndex, f.Value.NextIndex, f.Value.RecentActive)).ToList()
+            : null;
+        return TypedResults.Ok(new StatusResponse(
+            status.Id, status.Role.ToString(), status.Term, leader, status.CommitIndex, status.AppliedIndex, status.LastIndex, peers));
+    }
+}

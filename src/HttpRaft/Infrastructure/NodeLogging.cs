@@ -1,0 +1,50 @@
+using HttpRaft.AspNetCore;
+using Serilog;
+using Serilog.Events;
+
+namespace HttpRaft.Infrastructure;
+
+/// <summary>
+/// Serilog console logging with the node id on every line, configured per host (never through the static
+/// bootstrap logger, which a second host in the same process would find frozen).
+/// </summary>
+internal static class NodeLogging
+{
+    private const string Template = "[{Timestamp:HH:mm:ss.fff} {Level:u3}] node {NodeId} {SourceContext}: {Message:lj}{NewLine}{Exception}";
+
+    public static IServiceCollection AddNodeLogging(this IServiceCollection services) =>
+        services.AddSerilog(
+            (sp, logger) =>
+            {
+                var configuration = sp.GetRequiredService<IConfiguration>();
+                logger.MinimumLevel.Information()
+                    .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+                    .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
+                    .ReadFrom.Configuration(configuration)
+                    .Enrich.FromLogContext()
+                    .Enrich.WithProperty("NodeId", configuration[$"{RaftHostOptions.SectionName}:{nameof(RaftHostOptions.NodeId)}"] ?? "?")
+                    .WriteTo.Console(outputTemplate: Template, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+            },
+            preserveStaticLogger: true);
+
+    /// <summary>
+    /// One line per request, written through this host's logger (the middleware would otherwise use the static
+    /// one, which is left alone). Peer traffic, several requests per heartbeat, shows only when it fails.
+    /// Register it before the exception handler so it records the status the client finally got.
+    /// </summary>
+    public static IApplicationBuilder UseNodeRequestLogging(this IApplicationBuilder app) =>
+        app.UseSerilogRequestLogging(o =>
+        {
+            o.Logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>();
+            o.GetLevel = LevelOf;
+        });
+
+    private static LogEventLevel LevelOf(HttpContext context, double elapsedMs, Exception? exception) => context.Response.StatusCode switch
+    {
+        _ when exception is not null => LogEventLevel.Error,
+        StatusCodes.Status503ServiceUnavailable => LogEventLevel.Warning,
+        >= 500 => LogEventLevel.Error,
+        < 400 when context.Request.Path.StartsWithSegments("/raft") => LogEventLevel.Verbose,
+        _ => LogEventLevel.Information,
+    };
+}

@@ -1,0 +1,35 @@
+using HttpRaft.Api;
+using HttpRaft.AspNetCore;
+using HttpRaft.Infrastructure;
+using HttpRaft.Startup;
+
+// HttpRaft [id] [--config PATH]: one node of the cluster in peers.json, or a single-node cluster without it.
+return await StartupGuard.RunAsync(args, async commandLine =>
+{
+    var builder = WebApplication.CreateBuilder([.. commandLine.HostArgs]);
+    builder.Configuration.AddClusterConfiguration(commandLine);
+    builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenOnRaftAddresses());
+
+    builder.Services.AddHttpRaft(builder.Configuration.GetSection(RaftHostOptions.SectionName));
+    builder.Services.AddNodeLogging();
+    builder.Services.AddProblemResponses();
+    builder.Services.AddClientApiDocs();
+
+    var app = builder.Build();
+    StartupGuard.CheckBeforeStart(app.Services);
+
+    app.UseNodeRequestLogging();
+    app.UseProblemResponses();
+    app.UseClientApiDocs();
+
+    app.MapHttpRaftPeers();
+    app.MapRequestApi();
+    app.MapLogApi();
+    app.MapStatusApi();
+    app.MapHealthApi();
+
+    await app.RunAsync().ConfigureAwait(false);
+}).ConfigureAwait(false);
+
+/// <summary>The entry point; public and partial so tests can host the app with <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>
+public partial class Program;

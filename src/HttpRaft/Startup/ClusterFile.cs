@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Text.Json;
+using HttpRaft.AspNetCore;
+
+namespace HttpRaft.Startup;
+
+/// <summary>
+/// Reads <c>peers.json</c> (DESIGN §2: <c>{"peers": [...], "apis": [...]}</c> plus optional settings such as
+/// <c>dataDir</c> or <c>electionTicks</c>) into configuration keys under the <c>HttpRaft</c> section.
+/// </summary>
+internal static class ClusterFile
+{
+    public const string DefaultName = "peers.json";
+
+    /// <summary>The keys of <paramref name="path"/>'s JSON object, flattened the way configuration binds them.</summary>
+    public static Dictionary<string, string?> Load(string path)
+    {
+        if (!File.Exists(path)) throw new StartupException($"cluster file {path} not found (create it from peers.example.json, or pass --config PATH)");
+        using var document = Parse(path);
+        if (document.RootElement.ValueKind != JsonValueKind.Object) throw new StartupException($"{path} must hold a JSON object with \"peers\" and \"apis\" arrays");
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        Flatten(document.RootElement, RaftHostOptions.SectionName, values);
+        return values;
+    }
+
+    private static JsonDocument Parse(string path)
+    {
+        try
+        {
+            return JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+        }
+        catch (JsonException e)
+        {
+            throw new StartupException($"{path} is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})");
+        }
+        catch (IOException e)
+        {
+            throw new StartupException($"cannot read {path}: {e.Message}");
+        }
+    }
+
+    private static void Flatten(JsonElement element, string key, Dictionary<string, string?> values)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject()) Flatten(property.Value, $"{key}:{property.Name}", values);
+                break;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in element.EnumerateArray()) Flatten(item, $"{key}:{(i++).ToString(CultureInfo.InvariantCulture)}", values);
+                break;
+            case JsonValueKind.String:
+                values[key] = element.GetString();
+                break;
+            default:
+                values[key] = element.GetRawText();
+                break;
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using System.Net;
+using System.Net.Sockets;
+using HttpRaft.AspNetCore;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Options;
+
+namespace HttpRaft.Startup;
+
+/// <summary>
+/// Turns configuration problems into one line on stderr and exit code 2 (DESIGN §2), and checks what can be
+/// checked before the host starts, so that no stack trace or half-started host is the user's first sight.
+/// </summary>
+internal static class StartupGuard
+{
+    public const int ConfigurationError = 2;
+
+    /// <summary>Runs <paramref name="run"/>; a configuration error ends it with one line and exit code 2.</summary>
+    public static async Task<int> RunAsync(string[] args, Func<CommandLine, Task> run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        try
+        {
+            await run(CommandLine.Parse(args)).ConfigureAwait(false);
+            return 0;
+        }
+        catch (Exception e) when (Describe(e) is { } problem)
+        {
+            await Console.Error.WriteLineAsync($"HttpRaft: {problem}").ConfigureAwait(false);
+            return ConfigurationError;
+        }
+    }
+
+    /// <summary>Validates the options and probes both ports, before the host starts and begins logging.</summary>
+    public static void CheckBeforeStart(IServiceProvider services)
+    {
+        var settings = services.GetRequiredService<IOptions<RaftHostOptions>>().Value;
+        EnsureFree("peer", settings.PeerAddress);
+        EnsureFree("API", settings.ApiAddress);
+    }
+
+    /// <summary>The one line for a configuration error, or null for anything else (which keeps its stack trace).</summary>
+    internal static string? Describe(Exception e) => e switch
+    {
+        StartupException => e.Message,
+        OptionsValidationException v => $"invalid configuration: {string.Join("; ", v.Failures)}",
+        IOException { InnerException: AddressInUseException } => e.Message,
+        _ => null,
+    };
+
+    private static void EnsureFree(string role, NodeAddress address)
+    {
+        // The same interface Kestrel will bind (see RaftKestrelExtensions): loopback, the given IP, or all.
+        var ip = string.Equals(address.Host, "localhost", StringComparison.OrdinalIgnoreCase) ? IPAddress.Loopback
+            : IPAddress.TryParse(address.Host.Trim('[', ']'), out var parsed) ? parsed
+            : IPAddress.Any;
+        try
+        {
+            using var probe = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            probe.Bind(new IPEndPoint(ip, address.Port));
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            throw new StartupException($"the {role} address {address} is already in use (is another node running?)");
+        }
+    }
+}

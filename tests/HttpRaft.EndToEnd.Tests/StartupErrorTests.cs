@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace HttpRaft.EndToEnd.Tests;
+
+/// <summary>
+/// Configuration mistakes as a user meets them (DESIGN §2): the node exits with code 2 and says what is
+/// wrong in one line on stderr, without a stack trace.
+/// </summary>
+public sealed class StartupErrorTests(ITestOutputHelper output)
+{
+    private const int ConfigurationError = 2;
+
+    [Fact]
+    public async Task An_id_outside_peers_json_is_one_line_and_exit_code_2()
+    {
+        var error = await RunExpectingConfigurationErrorAsync(ThreeNodePeersJson(), "7");
+        Assert.Contains("7", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_malformed_peers_json_is_one_line_and_exit_code_2()
+    {
+        var error = await RunExpectingConfigurationErrorAsync("{\"peers\": [\"localhost:8000\",", "0");
+        Assert.Contains("peers.json", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_id_without_a_peers_json_is_one_line_and_exit_code_2()
+    {
+        var error = await RunExpectingConfigurationErrorAsync(peersJson: null, "1");
+        Assert.Contains("peers.json", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("peer")]
+    [InlineData("api")]
+    public async Task A_port_in_use_is_one_line_and_exit_code_2(string which)
+    {
+        var ports = LocalCluster.FreePorts(6);
+        var peers = ports.Take(3).Select(p => $"localhost:{p}");
+        var apis = ports.Skip(3).Select(p => $"localhost:{p}");
+        var taken = which == "peer" ? ports[0] : ports[3];
+        using var squatter = new TcpListener(IPAddress.Loopback, taken);
+        squatter.Start();
+
+        var error = await RunExpectingConfigurationErrorAsync(LocalCluster.PeersJson(peers, apis), "0");
+        Assert.Contains(taken.ToString(CultureInfo.InvariantCulture), error, StringComparison.Ordinal);
+    }
+
+    private static string ThreeNodePeersJson()
+    {
+        var ports = LocalCluster.FreePorts(6);
+        return LocalCluster.PeersJson(ports.Take(3).Select(p => $"localhost:{p}"), ports.Skip(3).Select(p => $"localhost:{p}"));
+    }
+
+    /// <summary>Runs <c>dotnet HttpRaft.dll &lt;id&gt;</c> in a directory holding <paramref name="peersJson"/> (none if null); returns its stderr line.</summary>
+    private async Task<string> RunExpectingConfigurationErrorAsync(string? peersJson, string id)
+    {
+        var directory = TempDirectory.Create("startup");
+        try
+        {
+            if (peersJson is not null) await File.WriteAllTextAsync(Path.Combine(directory, "peers.json"), peersJson);
+            await using var node = ChildProcess.Start($"node {id}", Repository.DotnetHost, [Repository.HttpRaftDll, id], directory);
+            var exitCode = await node.WaitForExitAsync(TimeSpan.FromSeconds(30));
+            var transcript = node.Transcript();
+            output.WriteLine(transcript);
+
+            Assert.True(exitCode == ConfigurationError, $"exit code {exitCode}, expected {ConfigurationError}:\n{transcript}");
+            var lines = node.StandardError.Where(l => l.Length > 0).ToList();
+            Assert.True(lines.Count == 1, $"expected exactly one line on stderr, got {lines.Count}:\n{transcript}");
+            Assert.DoesNotContain("   at ", transcript, StringComparison.Ordinal);
+            return lines[0];
+        }
+        finally
+        {
+            TempDirectory.Delete(directory);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+
+namespace HttpRaft.Tests.Cluster;
+
+/// <summary>Whatever a client or a stranger sends, on either port, it gets a 4xx problem and the cluster keeps working.</summary>
+[Collection(SharedClusterDefinition.Name)]
+public sealed class BadInputTests(SharedClusterFixture fixture)
+{
+    private TestCluster Cluster => fixture.Cluster;
+
+    [Theory]
+    [InlineData("/log", "{\"entry\": \"unterminated", HttpStatusCode.BadRequest)]
+    [InlineData("/log", "{\"entry\": 5}", HttpStatusCode.BadRequest)]
+    [InlineData("/log", "{\"entry\": null}", HttpStatusCode.BadRequest)]
+    [InlineData("/log", "{}", HttpStatusCode.BadRequest)]
+    [InlineData("/log", "", HttpStatusCode.BadRequest)]
+    [InlineData("/log", "[\"entry\"]", HttpStatusCode.BadRequest)]
+    [InlineData("/request", "not json at all", HttpStatusCode.BadRequest)]
+    [InlineData("/request", "{\"text\": \"wrong field\"}", HttpStatusCode.BadRequest)]
+    [InlineData("/nowhere", "{\"entry\": \"x\"}", HttpStatusCode.NotFound)]
+    public async Task Bad_client_bodies_get_a_problem(string path, string body, HttpStatusCode expected)
+    {
+        using var response = await Cluster.Http.PostAsync(Cluster.Api(0, path), new StringContent(body, Encoding.UTF8, "application/json"));
+
+        await AssertProblemAsync(response, expected);
+        await AssertStillWorkingAsync();
+    }
+
+    [Theory]
+    [InlineData("/log?index=abc", HttpStatusCode.BadRequest)]
+    [InlineData("/log?index=0", HttpStatusCode.BadRequest)]
+    [InlineData("/log?limit=100000", HttpStatusCode.BadRequest)]
+    [InlineData("/log/999999", HttpStatusCode.NotFound)]
+    [InlineData("/log/abc", HttpStatusCode.NotFound)]
+    public async Task Bad_client_queries_get_a_problem(string pathAndQuery, HttpStatusCode expected)
+    {
+        using var response = await Cluster.Http.GetAsync(Cluster.Api(0, pathAndQuery));
+
+        await AssertProblemAsync(response, expected);
+    }
+
+    [Theory]
+    [InlineData(2 * 1024 * 1024)] // over the 1 MiB request body limit
+    [InlineData(600 * 1024)] // under the body limit, over the 512 KiB entry limit
+    public async Task Oversized_entries_get_413(int size)
+    {
+        var body = $"{{\"entry\": \"{new string('a', size)}\"}}";
+        using var response = await PostLargeAsync(Cluster.Api(0, "/log"), body);
+
+        await AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+        await AssertStillWorkingAsync();
+    }
+
+    [Theory]
+    [InlineData("/raft/append", "{\"from\": 1,")]
+    [InlineData("/raft/append", "{}")]
+    [InlineData("/raft/append", "null")]
+    [InlineData("/raft/vote", "{\"from\": 1, \"to\": 0, \"term\": 1, \"preVote\": false, \"lastLogIndex\": \"x\", \"lastLogTerm\": 0}")]
+    [InlineData("/raft/heartbeat", "{\"from\": 0, \"to\": 0, \"term\": 1, \"commit\": 0, \"readRound\": 0}")] // from itself
+    [InlineData("/raft/heartbeat", "{\"from\": 1, \"to\": 2, \"term\": 1, \"commit\": 0, \"readRound\": 0}")] // not addressed to node 0
+    [InlineData("/raft/heartbeat", "{\"from\": 1, \"to\": 0, \"term\": 1, \"commit\": -5, \"readRound\": 0}")]
+    [InlineData("/raft/append", "{\"from\": 1, \"to\": 0, \"term\": 1, \"prevLogIndex\": 0, \"prevLogTerm\": 0, \"leaderCommit\": 0, \"entries\": [{\"index\": 7, \"term\": 1, \"kind\": 0, \"data\": \"\"}]}")]
+    [InlineData("/raft/append", "{\"from\": 1, \"to\": 0, \"term\": 1, \"prevLogIndex\": 0, \"prevLogTerm\": 0, \"leaderCommit\": 0, \"entries\": [{\"index\": 1, \"term\": 9, \"kind\": 0, \"data\": \"\"}]}")]
+    [InlineData("/raft/append", "{\"from\": 1, \"to\": 0, \"term\": 1, \"prevLogIndex\": 0, \"prevLogTerm\": 0, \"leaderCommit\": 0, \"entries\": [{\"index\": 1, \"term\": 1, \"kind\": 42, \"data\": \"\"}]}")]
+    public async Task Bad_peer_messages_get_400_on_the_peer_port(string path, string body)
+    {
+        using var response = await Cluster.Http.PostAsync(Cluster.Peer(0, path), new StringContent(body, Encoding.UTF8, "application/json"));
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        await AssertStillWorkingAsync();
+    }
+
+    [Fact]
+    public async Task Oversized_and_unknown_peer_requests_get_4xx()
+    {
+        using var huge = await PostLargeAsync(Cluster.Peer(0, "/raft/append"), new string(' ', 4 * 1024 * 1024));
+        using var unknown = await Cluster.Http.PostAsync(Cluster.Peer(0, "/raft/nonsense"), new StringContent("{}"));
+
+        await AssertProblemAsync(huge, HttpStatusCode.RequestEntityTooLarge);
+        await AssertProblemAsync(unknown, HttpStatusCode.NotFound);
+        await AssertStillWorkingAsync();
+    }
+
+    [Fact]
+    public async Task Peer_routes_answer_404_on_the_client_port_even_with_a_forged_host_header()
+    {
+        // A harmless, valid message: a heartbeat response from an old term, which the core ignores.
+        const string body = "{\"from\": 1, \"to\": 0, \"term\": 0, \"readRound\": 0}";
+
+        using var onPeerPort = await Cluster.Http.PostAsync(Cluster.Peer(0, "/raft/heartbeat-response"), new StringContent(body));
+        using var forged = new HttpRequestMessage(HttpMethod.Post, Cluster.Api(0, "/raft/heartbeat-response")) { Content = new StringContent(body) };
+        forged.Headers.Host = Cluster.Layout.Peers[0];
+        using var onClientPort = await Cluster.Http.SendAsync(forged);
+
+        Assert.Equal(HttpStatusCode.Accepted, onPeerPort.StatusCode);
+        await AssertProblemAsync(onClientPort, HttpStatusCode.NotFound);
+    }
+
+    /// <summary>
+    /// Posts with <c>Expect: 100-continue</c>: a server that refuses the body by its Content-Length answers before
+    /// it is sent, so the client reads the 413 instead of failing mid-upload on the closed connection.
+    /// </summary>
+    private async Task<HttpResponseMessage> PostLargeAsync(Uri uri, string body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.ExpectContinue = true;
+        return await Cluster.Http.SendAsync(request);
+    }
+
+    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<ProblemJson>();
+        Assert.Equal((int)expected, problem!.Status);
+    }
+
+    /// <summary>The cluster still has a leader that commits, and every node answers.</summary>
+    private async Task AssertStillWorkingAsync()
+    {
+        var leader = await Cluster.WaitForLeaderAsync();
+        await Cluster.AppendAsync(leader, "still working");
+        foreach (var id in Cluster.RunningIds)
+        {
+            using var status = await Cluster.Http.GetAsync(Cluster.Api(id, "/status"));
+            Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+        }
+    }
+}
+
+/// <summary>The fields of an RFC 7807 problem the tests look at.</summary>
+internal sealed record ProblemJson(int Status, string? Title, string? Detail);

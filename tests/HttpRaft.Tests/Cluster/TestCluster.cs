@@ -1,0 +1,113 @@
+using System.Net.Http.Json;
+using HttpRaft.AspNetCore;
+using HttpRaft.Storage;
+
+namespace HttpRaft.Tests.Cluster;
+
+/// <summary>
+/// Three (or more) in-process nodes on real sockets. Nodes can be stopped (their host disposed, as if the process
+/// died) and started again, with their log kept (each node has its own "disk") or lost.
+/// </summary>
+internal sealed class TestCluster : IAsyncDisposable
+{
+    private readonly NodeFactory?[] nodes;
+    private readonly IRaftStorage[] disks;
+
+    private TestCluster(ClusterLayout layout)
+    {
+        Layout = layout;
+        nodes = new NodeFactory?[layout.Size];
+        disks = [.. Enumerable.Range(0, layout.Size).Select(_ => new InMemoryRaftStorage())];
+    }
+
+    public ClusterLayout Layout { get; }
+
+    /// <summary>A client that does not follow redirects, so tests see the 307s themselves.</summary>
+    public HttpClient Http { get; } = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false })
+    {
+        Timeout = TimeSpan.FromSeconds(10),
+    };
+
+    public IEnumerable<int> RunningIds => Enumerable.Range(0, nodes.Length).Where(i => nodes[i] is not null);
+
+    public static TestCluster Start(int size = 3)
+    {
+        var cluster = new TestCluster(ClusterLayout.Create(size));
+        for (var id = 0; id < size; id++) cluster.StartNode(id);
+        return cluster;
+    }
+
+    public void StartNode(int id)
+    {
+        var node = new NodeFactory(id, Layout, disks[id]);
+        node.StartServer();
+        nodes[id] = node;
+    }
+
+    /// <summary>Stops node <paramref name="id"/>; unless <paramref name="keepLog"/>, its storage is wiped as a crash of the in-memory placeholder would.</summary>
+    public async Task StopNodeAsync(int id, bool keepLog = true)
+    {
+        if (nodes[id] is { } node) await node.DisposeAsync();
+        nodes[id] = null;
+        if (!keepLog) disks[id] = new InMemoryRaftStorage();
+    }
+
+    public IRaftLog Log(int id) => (nodes[id] ?? throw new InvalidOperationException($"Node {id} is stopped.")).Log;
+
+    public Uri Api(int id, string pathAndQuery) => new($"http://{Layout.Apis[id]}{pathAndQuery}");
+
+    public Uri Peer(int id, string pathAndQuery) => new($"http://{Layout.Peers[id]}{pathAndQuery}");
+
+    /// <summary>Waits until every running node names the same leader, and that leader is running and leads; returns its id.</summary>
+    public async Task<int> WaitForLeaderAsync(TimeSpan? timeout = null)
+    {
+        int? leader = null;
+        await Eventually.HoldsAsync(() => (leader = AgreedLeader()) is not null, "the running nodes to agree on a leader", timeout);
+        return leader!.Value;
+    }
+
+    /// <summary>Any running node other than <paramref name="id"/>.</summary>
+    public int OtherThan(int id) => RunningIds.First(i => i != id);
+
+    /// <summary>POST /log on <paramref name="id"/>, expecting 201; returns the acknowledged index.</summary>
+    public async Task<long> AppendAsync(int id, string entry)
+    {
+        using var response = await Http.PostAsJsonAsync(Api(id, "/log"), new { entry });
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        var appended = await response.Content.ReadFromJsonAsync<AppendedJson>();
+        return appended!.Index;
+    }
+
+    /// <summary>The client entries GET /log returns on <paramref name="id"/>.</summary>
+    public async Task<IReadOnlyList<EntryJson>> ReadLogAsync(int id)
+    {
+        var page = await Http.GetFromJsonAsync<PageJson>(Api(id, "/log?limit=1000"));
+        return page!.Entries;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var id in RunningIds.ToList()) await StopNodeAsync(id);
+        Http.Dispose();
+    }
+
+    private int? AgreedLeader()
+    {
+        var views = RunningIds.Select(id => Log(id).View).ToList();
+        var leader = views[0].LeaderId;
+        var agreed = leader >= 0 && nodes[leader] is not null && views.All(v => v.LeaderId == leader && v.Term == views[0].Term);
+        return agreed && Log(leader).View.IsLeader ? leader : null;
+    }
+}
+
+/// <summary>The JSON of one GET /log entry.</summary>
+internal sealed record EntryJson(long Index, long Term, string Entry);
+
+/// <summary>The JSON of a GET /log page.</summary>
+internal sealed record PageJson(List<EntryJson> Entries, long CommitIndex);
+
+/// <summary>The JSON of a 201 from POST /log.</summary>
+internal sealed record AppendedJson(long Index, long Term);
+
+/// <summary>The JSON of POST /request's answer.</summary>
+internal sealed record RequestJson(bool Success, string Leader, long? Index, long? Term);

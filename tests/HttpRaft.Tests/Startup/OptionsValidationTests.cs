@@ -1,0 +1,87 @@
+using HttpRaft.AspNetCore;
+using Microsoft.Extensions.Options;
+
+namespace HttpRaft.Tests.Startup;
+
+/// <summary>Configuration mistakes are caught at start-up with a message that names the problem.</summary>
+public sealed class OptionsValidationTests
+{
+    [Fact]
+    public void A_consistent_three_node_configuration_is_valid()
+    {
+        Assert.True(Validate(ThreeNodes()).Succeeded);
+    }
+
+    [Theory]
+    [InlineData(3, "out of range")]
+    [InlineData(-1, "out of range")]
+    [InlineData(null, "no node id")]
+    public void The_node_id_must_name_a_listed_node(int? id, string expected)
+    {
+        var options = ThreeNodes();
+        options.NodeId = id;
+
+        AssertFails(options, expected);
+    }
+
+    [Fact]
+    public void Peers_and_apis_must_match_one_to_one()
+    {
+        var options = ThreeNodes();
+        options.Apis.RemoveAt(2);
+
+        AssertFails(options, "must match");
+    }
+
+    [Fact]
+    public void An_address_may_appear_only_once()
+    {
+        var options = ThreeNodes();
+        options.Apis[1] = options.Peers[2];
+
+        AssertFails(options, "more than once");
+    }
+
+    [Theory]
+    [InlineData("localhost")]
+    [InlineData("http://localhost:8000")]
+    [InlineData("localhost:99999")]
+    public void Addresses_must_be_host_and_port(string address)
+    {
+        var options = ThreeNodes();
+        options.Peers[1] = address;
+
+        AssertFails(options, "host:port");
+    }
+
+    [Fact]
+    public void Election_timeout_must_exceed_the_heartbeat()
+    {
+        var options = ThreeNodes();
+        options.ElectionTicks = options.HeartbeatTicks;
+
+        AssertFails(options, "ElectionTicks");
+    }
+
+    [Fact]
+    public void No_peers_at_all_is_reported_as_such()
+    {
+        AssertFails(new RaftHostOptions { NodeId = 0 }, "no peers");
+    }
+
+    private static RaftHostOptions ThreeNodes() => new()
+    {
+        NodeId = 0,
+        Peers = ["localhost:8000", "localhost:8001", "localhost:8002"],
+        Apis = ["localhost:9000", "localhost:9001", "localhost:9002"],
+    };
+
+    private static ValidateOptionsResult Validate(RaftHostOptions options) => new RaftHostOptionsValidator().Validate(null, options);
+
+    private static void AssertFails(RaftHostOptions options, string expected)
+    {
+        var result = Validate(options);
+        Assert.True(result.Failed);
+        Assert.Contains(expected, result.FailureMessage, StringComparison.Ordinal);
+    }
+}

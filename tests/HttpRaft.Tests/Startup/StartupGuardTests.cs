@@ -1,0 +1,66 @@
+using System.Net;
+using System.Net.Sockets;
+using HttpRaft.AspNetCore;
+using HttpRaft.Startup;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace HttpRaft.Tests.Startup;
+
+/// <summary>Configuration errors end the program with one line on stderr and exit code 2; anything else is not hidden.</summary>
+public sealed class StartupGuardTests
+{
+    [Fact]
+    public async Task A_configuration_error_is_one_line_on_stderr_and_exit_code_2()
+    {
+        var (exitCode, stderr) = await RunAsync(_ => throw new OptionsValidationException("HttpRaft", typeof(RaftHostOptions), ["node id 7 is out of range"]));
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal("HttpRaft: invalid configuration: node id 7 is out of range" + Environment.NewLine, stderr);
+    }
+
+    [Fact]
+    public async Task A_bad_command_line_is_a_configuration_error()
+    {
+        var (exitCode, stderr) = await RunAsync(_ => Task.CompletedTask, "not-a-number");
+
+        Assert.Equal(2, exitCode);
+        Assert.Single(stderr.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task Other_failures_are_not_disguised_as_configuration_errors()
+    {
+        await Assert.ThrowsAsync<InvalidOperationException>(() => StartupGuard.RunAsync([], _ => throw new InvalidOperationException("a bug")));
+    }
+
+    [Fact]
+    public void A_port_in_use_is_found_before_the_host_starts()
+    {
+        using var squatter = new TcpListener(IPAddress.Loopback, 0);
+        squatter.Start();
+        var port = ((IPEndPoint)squatter.LocalEndpoint).Port;
+        var options = Options.Create(new RaftHostOptions { NodeId = 0, Peers = [$"127.0.0.1:{port}"], Apis = ["127.0.0.1:1"] });
+        using var services = new ServiceCollection().AddSingleton(options).BuildServiceProvider();
+
+        var error = Assert.Throws<StartupException>(() => StartupGuard.CheckBeforeStart(services));
+
+        Assert.Contains($"{port}", error.Message, StringComparison.Ordinal);
+        Assert.Equal(error.Message, StartupGuard.Describe(error));
+    }
+
+    private static async Task<(int ExitCode, string Stderr)> RunAsync(Func<CommandLine, Task> run, params string[] args)
+    {
+        var original = Console.Error;
+        using var captured = new StringWriter();
+        Console.SetError(captured);
+        try
+        {
+            return (await StartupGuard.RunAsync(args, run), captured.ToString());
+        }
+        finally
+        {
+            Console.SetError(original);
+        }
+    }
+}
