@@ -4,6 +4,7 @@ using HttpRaft.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace HttpRaft.AspNetCore;
@@ -13,14 +14,14 @@ public static class HttpRaftServiceCollectionExtensions
 {
     /// <summary>
     /// Adds a node configured from <paramref name="configuration"/> (the <c>HttpRaft</c> section), validated at
-    /// start-up. Register your own <see cref="IRaftStorage"/> or <see cref="TimeProvider"/> first to replace the defaults.
+    /// start-up. Storage defaults to a <see cref="FileRaftStorage"/> in <see cref="RaftHostOptions.DataDirectory"/>. Register your own <see cref="IRaftStorage"/> or <see cref="TimeProvider"/> first to replace the defaults.
     /// </summary>
     public static IServiceCollection AddHttpRaft(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<RaftHostOptions>().Bind(configuration).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RaftHostOptions>, RaftHostOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IRaftStorage, InMemoryRaftStorage>();
+        services.TryAddSingleton<IRaftStorage>(OpenStorage);
         services.TryAddSingleton<IPeerTransport, HttpPeerTransport>();
         services.AddSingleton<NodeInbox>();
         services.AddSingleton<NodeViewHolder>();
@@ -30,6 +31,14 @@ public static class HttpRaftServiceCollectionExtensions
         services.AddPeerHttpClient();
         services.AddHealthChecks().AddCheck<RaftHealthCheck>("raft-leader", tags: [RaftHealthCheck.ReadyTag]);
         return services;
+    }
+
+    /// <summary>The default storage: the write-ahead log in the configured data directory, recovered and locked.</summary>
+    private static FileRaftStorage OpenStorage(IServiceProvider services)
+    {
+        var settings = services.GetRequiredService<IOptions<RaftHostOptions>>().Value;
+        var options = new StorageOptions { Directory = settings.DataDirectory, Fsync = settings.FsyncPolicy };
+        return new FileRaftStorage(options, services.GetService<ILogger<FileRaftStorage>>());
     }
 
     private static void AddPeerHttpClient(this IServiceCollection services)

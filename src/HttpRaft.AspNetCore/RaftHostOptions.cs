@@ -17,8 +17,24 @@ public sealed class RaftHostOptions
     /// <summary>Each node's client API address (<c>host:port</c>), the leader hint clients get; index = node id.</summary>
     public List<string> Apis { get; set; } = [];
 
-    /// <summary>Where durable storage keeps its files. The in-memory placeholder storage ignores it.</summary>
+    /// <summary>Where the write-ahead log keeps its files (<c>dataDir</c> in peers.json); default <c>./data/node-&lt;id&gt;</c>.</summary>
     public string? DataDir { get; set; }
+
+    /// <summary>
+    /// <c>always</c> (the default): fsync once per persisted batch before votes and acknowledgements go out, so nothing
+    /// acknowledged is lost to a crash or power failure. <c>never</c>: no fsync; survives kill -9 but a power failure or
+    /// OS crash can lose acknowledged entries and votes. For tests and clusters whose data does not matter.
+    /// </summary>
+    public string Fsync { get; set; } = "always";
+
+    /// <summary>The data directory to use: <see cref="DataDir"/>, or <c>data/node-&lt;id&gt;</c> under the working directory.</summary>
+    public string DataDirectory => string.IsNullOrWhiteSpace(DataDir) ? Path.Combine("data", $"node-{Id}") : DataDir;
+
+    /// <summary><see cref="Fsync"/> parsed; valid once the options have passed validation.</summary>
+    public HttpRaft.Storage.FsyncPolicy FsyncPolicy =>
+        Enum.TryParse<HttpRaft.Storage.FsyncPolicy>(Fsync, ignoreCase: true, out var policy) && Enum.IsDefined(policy)
+            ? policy
+            : throw new InvalidOperationException($"HttpRaft:Fsync '{Fsync}' is not 'always' or 'never'.");
 
     /// <summary>Milliseconds per logical tick. Heartbeat and election timeouts are counted in ticks.</summary>
     public int TickIntervalMs { get; set; } = 50;

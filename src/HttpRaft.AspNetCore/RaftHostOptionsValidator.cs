@@ -44,6 +44,10 @@ internal sealed class RaftHostOptionsValidator : IValidateOptions<RaftHostOption
         if (o.MaxRequestBodyBytes < o.MaxEntryBytes) return "MaxRequestBodyBytes must be at least MaxEntryBytes";
         if (o.MaxAppendBytes < 1) return "MaxAppendBytes must be at least 1";
         if (o.MaxUncommittedBytes < 0) return "MaxUncommittedBytes must not be negative";
+        if (!string.Equals(o.Fsync, "always", StringComparison.OrdinalIgnoreCase) && !string.Equals(o.Fsync, "never", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"Fsync must be 'always' or 'never', not '{o.Fsync}'";
+        }
         return null;
     }
 }

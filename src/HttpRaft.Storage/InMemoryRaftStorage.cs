@@ -3,8 +3,8 @@ using HttpRaft.Consensus;
 namespace HttpRaft.Storage;
 
 /// <summary>
-/// Placeholder storage that keeps the log in memory, so a restarted node rejoins empty and catches up from the
-/// leader. A durable write-ahead log replaces it behind <see cref="IRaftStorage"/> in a later issue.
+/// Storage that keeps the log in memory only: for tests and embedders that accept losing everything when the process
+/// ends. The default is the durable <see cref="FileRaftStorage"/>.
 /// </summary>
 /// <remarks>
 /// It wraps the core's <see cref="MemoryStorage"/> and guards it with one lock: request threads read while the

@@ -38,14 +38,16 @@ internal sealed class LocalCluster : IAsyncDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly string root;
+    private readonly ClusterNode[] nodes;
 
-    private LocalCluster(string root, IReadOnlyList<ClusterNode> nodes)
+    private LocalCluster(string root, IEnumerable<ClusterNode> nodes)
     {
         this.root = root;
-        Nodes = nodes;
+        this.nodes = [.. nodes];
     }
 
-    public IReadOnlyList<ClusterNode> Nodes { get; }
+    /// <summary>The nodes as they run now (a restarted node is a new <see cref="ClusterNode"/> with the same id).</summary>
+    public IReadOnlyList<ClusterNode> Nodes => nodes;
 
     /// <summary>A client that does not follow redirects, so the tests see the 307s themselves.</summary>
     public HttpClient Http { get; } = new(new SocketsHttpHandler { AllowAutoRedirect = false })
@@ -66,12 +68,26 @@ internal sealed class LocalCluster : IAsyncDisposable
         {
             var directory = Directory.CreateDirectory(Path.Combine(root, $"node-{id}")).FullName;
             File.WriteAllText(Path.Combine(directory, "peers.json"), config);
-            var process = ChildProcess.Start($"node {id}", Repository.DotnetHost,
-                [Repository.HttpRaftDll, id.ToString(CultureInfo.InvariantCulture)], directory);
-            nodes.Add(new ClusterNode(id, apis[id], peers[id], directory, process));
+            nodes.Add(new ClusterNode(id, apis[id], peers[id], directory, StartProcess(id, directory)));
         }
         return new LocalCluster(root, nodes);
     }
+
+    /// <summary>
+    /// Starts node <paramref name="id"/> again in its working directory (so on its data directory) after it was
+    /// killed; the old process is reaped first. Returns the node as it runs now.
+    /// </summary>
+    public async Task<ClusterNode> RestartAsync(int id)
+    {
+        var old = nodes[id];
+        await old.Process.DisposeAsync();
+        var restarted = old with { Process = StartProcess(id, old.WorkingDirectory) };
+        nodes[id] = restarted;
+        return restarted;
+    }
+
+    private static ChildProcess StartProcess(int id, string directory) =>
+        ChildProcess.Start($"node {id}", Repository.DotnetHost, [Repository.HttpRaftDll, id.ToString(CultureInfo.InvariantCulture)], directory);
 
     /// <summary>The original's configuration file: <c>{"peers": [...], "apis": [...]}</c>.</summary>
     public static string PeersJson(IEnumerable<string> peers, IEnumerable<string> apis) =>

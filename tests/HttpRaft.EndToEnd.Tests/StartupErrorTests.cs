@@ -49,6 +49,40 @@ public sealed class StartupErrorTests(ITestOutputHelper output)
         Assert.Contains(taken.ToString(CultureInfo.InvariantCulture), error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_data_directory_locked_by_another_node_is_one_line_and_exit_code_2()
+    {
+        FileStream? held = null;
+        try
+        {
+            var error = await RunExpectingConfigurationErrorAsync(ThreeNodePeersJson(), "0", directory =>
+            {
+                var data = Directory.CreateDirectory(Path.Combine(directory, "data", "node-0")).FullName;
+                held = new FileStream(Path.Combine(data, "LOCK"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            });
+            Assert.Contains(Path.Combine("data", "node-0", "LOCK"), error, StringComparison.Ordinal);
+            Assert.Contains("locked", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            held?.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task A_corrupted_log_is_one_line_naming_file_and_offset_and_exit_code_2()
+    {
+        var error = await RunExpectingConfigurationErrorAsync(ThreeNodePeersJson(), "0", directory =>
+        {
+            var data = Directory.CreateDirectory(Path.Combine(directory, "data", "node-0")).FullName;
+            // A record whose checksum is wrong, with more data after it: damage, not a torn tail.
+            byte[] record = [4, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4];
+            File.WriteAllBytes(Path.Combine(data, "wal-0000000000000001.seg"), [.. record, .. record]);
+        });
+        Assert.Contains("wal-0000000000000001.seg", error, StringComparison.Ordinal);
+        Assert.Contains("offset 0", error, StringComparison.Ordinal);
+    }
+
     private static string ThreeNodePeersJson()
     {
         var ports = LocalCluster.FreePorts(6);
@@ -56,12 +90,13 @@ public sealed class StartupErrorTests(ITestOutputHelper output)
     }
 
     /// <summary>Runs <c>dotnet HttpRaft.dll &lt;id&gt;</c> in a directory holding <paramref name="peersJson"/> (none if null); returns its stderr line.</summary>
-    private async Task<string> RunExpectingConfigurationErrorAsync(string? peersJson, string id)
+    private async Task<string> RunExpectingConfigurationErrorAsync(string? peersJson, string id, Action<string>? prepare = null)
     {
         var directory = TempDirectory.Create("startup");
         try
         {
             if (peersJson is not null) await File.WriteAllTextAsync(Path.Combine(directory, "peers.json"), peersJson);
+            prepare?.Invoke(directory);
             await using var node = ChildProcess.Start($"node {id}", Repository.DotnetHost, [Repository.HttpRaftDll, id], directory);
             var exitCode = await node.WaitForExitAsync(TimeSpan.FromSeconds(30));
             var transcript = node.Transcript();

@@ -59,6 +59,7 @@ internal sealed record PeerProgress(int Id, string Api, long MatchIndex, long Ne
 /// <param name="AppliedIndex">The highest index applied (readable through GET /log).</param>
 /// <param name="LastIndex">The last index in this node's log.</param>
 /// <param name="Peers">On the leader, each follower's replication progress; null elsewhere.</param>
+/// <param name="Storage">The write-ahead log's directory and size; absent when the node keeps its log in memory.</param>
 internal sealed record StatusResponse(
     int Id,
     string Role,
@@ -67,7 +68,15 @@ internal sealed record StatusResponse(
     long CommitIndex,
     long AppliedIndex,
     long LastIndex,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<PeerProgress>? Peers);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<PeerProgress>? Peers,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] StorageStatus? Storage = null);
+
+/// <summary>The write-ahead log on this node.</summary>
+/// <param name="DataDir">The data directory, as a full path.</param>
+/// <param name="Fsync">The fsync policy: Always or Never.</param>
+/// <param name="Segments">How many segment files the log spans.</param>
+/// <param name="Bytes">Bytes held by the segment files.</param>
+internal sealed record StorageStatus(string DataDir, string Fsync, int Segments, long Bytes);
 
 /// <summary>A health probe's answer.</summary>
 /// <param name="Status">Healthy or Unhealthy.</param>

@@ -1,5 +1,6 @@
 using HttpRaft.AspNetCore;
 using HttpRaft.Consensus;
+using HttpRaft.Storage;
 using Microsoft.Extensions.Options;
 
 namespace HttpRaft.Api;
@@ -13,11 +14,15 @@ internal static class StatusApi
         group.MapGet("", GetAsync)
             .WithName("Status")
             .WithSummary("This node's Raft state")
-            .WithDescription("Id, role, term, the leader (id and API address), commit/applied/last index, and on the leader each follower's match index.");
+            .WithDescription("Id, role, term, the leader (id and API address), commit/applied/last index, and on the leader each follower's match index; the data directory, segment count and bytes of the write-ahead log.");
         return group;
     }
 
-    private static async Task<Ok<StatusResponse>> GetAsync(IRaftLog log, IOptions<RaftHostOptions> options, CancellationToken cancellationToken)
+    private static StorageStatus? Describe(IRaftStorage storage) => storage is FileRaftStorage disk
+        ? new StorageStatus(disk.DirectoryPath, disk.Fsync.ToString(), disk.SegmentCount, disk.DiskBytes)
+        : null;
+
+    private static async Task<Ok<StatusResponse>> GetAsync(IRaftLog log, IRaftStorage storage, IOptions<RaftHostOptions> options, CancellationToken cancellationToken)
     {
         var status = await log.GetStatusAsync(cancellationToken).ConfigureAwait(false);
         var settings = options.Value;
@@ -26,6 +31,6 @@ internal static class StatusApi
             ? status.Followers.OrderBy(f => f.Key).Select(f => new PeerProgress(f.Key, settings.Apis[f.Key], f.Value.MatchIndex, f.Value.NextIndex, f.Value.RecentActive)).ToList()
             : null;
         return TypedResults.Ok(new StatusResponse(
-            status.Id, status.Role.ToString(), status.Term, leader, status.CommitIndex, status.AppliedIndex, status.LastIndex, peers));
+            status.Id, status.Role.ToString(), status.Term, leader, status.CommitIndex, status.AppliedIndex, status.LastIndex, peers, Describe(storage)));
     }
 }

@@ -18,7 +18,8 @@ internal sealed class ExampleSchemaFilter : ISchemaFilter
         [typeof(LogPageResponse)] = """{"entries": [{"index": 2, "term": 1, "entry": "Message 1"}, {"index": 3, "term": 1, "entry": "Message 2"}], "commitIndex": 3}""",
         [typeof(StatusResponse)] = """
             {"id": 0, "role": "Leader", "term": 1, "leader": {"id": 0, "api": "localhost:9000"}, "commitIndex": 3, "appliedIndex": 3, "lastIndex": 3,
-             "peers": [{"id": 1, "api": "localhost:9001", "matchIndex": 3, "nextIndex": 4, "recentActive": true}]}
+             "peers": [{"id": 1, "api": "localhost:9001", "matchIndex": 3, "nextIndex": 4, "recentActive": true}],
+             "storage": {"dataDir": "/srv/httpraft/data/node-0", "fsync": "Always", "segments": 1, "bytes": 512}}
             """,
         [typeof(HealthResponse)] = """{"status": "Healthy", "description": "Node 0 is Leader in term 1; leader is node 0."}""",
     };

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using HttpRaft.AspNetCore;
+using HttpRaft.Storage;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 
@@ -36,12 +37,16 @@ internal static class StartupGuard
         var settings = services.GetRequiredService<IOptions<RaftHostOptions>>().Value;
         EnsureFree("peer", settings.PeerAddress);
         EnsureFree("API", settings.ApiAddress);
+        // Opens, locks and recovers the log now, so a locked or corrupted data directory is a one-line error.
+        services.GetRequiredService<IRaftStorage>();
     }
 
     /// <summary>The one line for a configuration error, or null for anything else (which keeps its stack trace).</summary>
     internal static string? Describe(Exception e) => e switch
     {
         StartupException => e.Message,
+        StorageCorruptedException or DataDirectoryLockedException => e.Message,
+        UnauthorizedAccessException => $"cannot use the data directory: {e.Message}",
         OptionsValidationException v => $"invalid configuration: {string.Join("; ", v.Failures)}",
         IOException { InnerException: AddressInUseException } => e.Message,
         _ => null,

@@ -5,19 +5,21 @@ using HttpRaft.Storage;
 namespace HttpRaft.Tests.Cluster;
 
 /// <summary>
-/// Three (or more) in-process nodes on real sockets. Nodes can be stopped (their host disposed, as if the process
-/// died) and started again, with their log kept (each node has its own "disk") or lost.
+/// Three (or more) in-process nodes on real sockets, each with its own write-ahead log in a temporary data
+/// directory. Nodes can be stopped (host disposed and log closed, as if the process died) and started again on the
+/// same directory. Disposing the cluster deletes the directories.
 /// </summary>
 internal sealed class TestCluster : IAsyncDisposable
 {
     private readonly NodeFactory?[] nodes;
-    private readonly IRaftStorage[] disks;
+    private readonly FileRaftStorage?[] disks;
+    private readonly string root = Directory.CreateTempSubdirectory("httpraft-cluster-").FullName;
 
     private TestCluster(ClusterLayout layout)
     {
         Layout = layout;
         nodes = new NodeFactory?[layout.Size];
-        disks = [.. Enumerable.Range(0, layout.Size).Select(_ => new InMemoryRaftStorage())];
+        disks = new FileRaftStorage?[layout.Size];
     }
 
     public ClusterLayout Layout { get; }
@@ -37,19 +39,28 @@ internal sealed class TestCluster : IAsyncDisposable
         return cluster;
     }
 
+    /// <summary>Starts node <paramref name="id"/> on its data directory, recovering whatever log it holds.</summary>
     public void StartNode(int id)
     {
-        var node = new NodeFactory(id, Layout, disks[id]);
+        var disk = new FileRaftStorage(new StorageOptions { Directory = DataDirectory(id) });
+        disks[id] = disk;
+        var node = new NodeFactory(id, Layout, disk);
         node.StartServer();
         nodes[id] = node;
     }
 
-    /// <summary>Stops node <paramref name="id"/>; unless <paramref name="keepLog"/>, its storage is wiped as a crash of the in-memory placeholder would.</summary>
-    public async Task StopNodeAsync(int id, bool keepLog = true)
+    /// <summary>The log node <paramref name="id"/> runs on (null while it is stopped).</summary>
+    public FileRaftStorage? Disk(int id) => disks[id];
+
+    public string DataDirectory(int id) => Path.Combine(root, $"node-{id}");
+
+    /// <summary>Stops node <paramref name="id"/> and closes its log, releasing the data directory's lock.</summary>
+    public async Task StopNodeAsync(int id)
     {
         if (nodes[id] is { } node) await node.DisposeAsync();
         nodes[id] = null;
-        if (!keepLog) disks[id] = new InMemoryRaftStorage();
+        disks[id]?.Dispose();
+        disks[id] = null;
     }
 
     public IRaftLog Log(int id) => (nodes[id] ?? throw new InvalidOperationException($"Node {id} is stopped.")).Log;
@@ -89,6 +100,7 @@ internal sealed class TestCluster : IAsyncDisposable
     {
         foreach (var id in RunningIds.ToList()) await StopNodeAsync(id);
         Http.Dispose();
+        Directory.Delete(root, recursive: true);
     }
 
     private int? AgreedLeader()

@@ -22,6 +22,21 @@ public sealed class ThreeNodeClusterTests(SharedClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Status_shows_each_node_s_write_ahead_log()
+    {
+        await Cluster.WaitForLeaderAsync();
+        foreach (var id in Cluster.RunningIds)
+        {
+            var status = (await Cluster.Http.GetFromJsonAsync<StatusJson>(Cluster.Api(id, "/status")))!;
+            Assert.NotNull(status.Storage);
+            Assert.Equal(Path.GetFullPath(Cluster.DataDirectory(id)), status.Storage.DataDir);
+            Assert.Equal("Always", status.Storage.Fsync);
+            Assert.True(status.Storage.Segments >= 1);
+            Assert.True(status.Storage.Bytes > 0);
+        }
+    }
+
+    [Fact]
     public async Task Appends_on_the_leader_commit_on_all_three_nodes()
     {
         var leader = await Cluster.WaitForLeaderAsync();
@@ -131,7 +146,10 @@ public sealed class ThreeNodeClusterTests(SharedClusterFixture fixture)
 }
 
 /// <summary>The JSON of GET /status.</summary>
-internal sealed record StatusJson(int Id, string Role, long Term, LeaderJson? Leader, long CommitIndex, long LastIndex, List<PeerJson>? Peers);
+internal sealed record StatusJson(int Id, string Role, long Term, LeaderJson? Leader, long CommitIndex, long LastIndex, List<PeerJson>? Peers, StorageJson? Storage);
+
+/// <summary>The <c>storage</c> object of GET /status.</summary>
+internal sealed record StorageJson(string DataDir, string Fsync, int Segments, long Bytes);
 
 /// <summary>The leader as GET /status names it.</summary>
 internal sealed record LeaderJson(int Id, string Api);

@@ -24,6 +24,41 @@ public sealed class OptionsValidationTests
         AssertFails(options, expected);
     }
 
+    [Theory]
+    [InlineData("sometimes")]
+    [InlineData("")]
+    public void The_fsync_policy_must_be_always_or_never(string fsync)
+    {
+        var options = ThreeNodes();
+        options.Fsync = fsync;
+
+        AssertFails(options, "Fsync must be 'always' or 'never'");
+    }
+
+    [Theory]
+    [InlineData("always", HttpRaft.Storage.FsyncPolicy.Always)]
+    [InlineData("Never", HttpRaft.Storage.FsyncPolicy.Never)]
+    public void The_fsync_policy_is_parsed_case_insensitively(string fsync, HttpRaft.Storage.FsyncPolicy expected)
+    {
+        var options = ThreeNodes();
+        options.Fsync = fsync;
+
+        Assert.True(Validate(options).Succeeded);
+        Assert.Equal(expected, options.FsyncPolicy);
+    }
+
+    [Fact]
+    public void The_data_directory_defaults_to_data_node_id()
+    {
+        var options = ThreeNodes();
+        options.NodeId = 2;
+        Assert.Equal(Path.Combine("data", "node-2"), options.DataDirectory);
+        Assert.Equal(HttpRaft.Storage.FsyncPolicy.Always, options.FsyncPolicy);
+
+        options.DataDir = "/var/lib/httpraft";
+        Assert.Equal("/var/lib/httpraft", options.DataDirectory);
+    }
+
     [Fact]
     public void Peers_and_apis_must_match_one_to_one()
     {

@@ -35,6 +35,15 @@ public sealed class StartupGuardTests
     }
 
     [Fact]
+    public void Storage_errors_at_start_up_are_configuration_errors()
+    {
+        var corrupted = new HttpRaft.Storage.StorageCorruptedException("/data/wal-0000000000000001.seg", 123, "checksum mismatch");
+        Assert.Equal("corrupted log: /data/wal-0000000000000001.seg at offset 123: checksum mismatch", StartupGuard.Describe(corrupted));
+        var locked = new HttpRaft.Storage.DataDirectoryLockedException("data directory /data is in use");
+        Assert.Equal("data directory /data is in use", StartupGuard.Describe(locked));
+    }
+
+    [Fact]
     public void A_port_in_use_is_found_before_the_host_starts()
     {
         using var squatter = new TcpListener(IPAddress.Loopback, 0);

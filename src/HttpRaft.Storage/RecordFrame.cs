@@ -1,0 +1,89 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using HttpRaft.Consensus;
+
+namespace HttpRaft.Storage;
+
+/// <summary>What a log record holds.</summary>
+internal enum RecordType : byte
+{
+    Entry = 1,
+    HardState = 2,
+}
+
+/// <summary>
+/// The on-disk framing of one record: <c>[payload length u32 LE][CRC-32 of the payload u32 LE][payload]</c>. An entry's
+/// payload is <c>[type=1][index i64][term i64][kind u8][data]</c>, a hard state's <c>[type=2][term i64][vote i32][commit i64]</c>.
+/// </summary>
+internal static class RecordFrame
+{
+    public const int HeaderBytes = 8;
+    public const int EntryPayloadHeader = 1 + 8 + 8 + 1;
+    public const int HardStatePayload = 1 + 8 + 4 + 8;
+
+    /// <summary>Largest payload accepted when reading, so a damaged length cannot make recovery allocate gigabytes.</summary>
+    public const int MaxPayloadBytes = 256 * 1024 * 1024;
+
+    public static void WriteEntry(IBufferWriter<byte> output, Entry entry)
+    {
+        var length = EntryPayloadHeader + entry.Data.Length;
+        var span = output.GetSpan(HeaderBytes + length)[..(HeaderBytes + length)];
+        var payload = span[HeaderBytes..];
+        payload[0] = (byte)RecordType.Entry;
+        BinaryPrimitives.WriteInt64LittleEndian(payload[1..], entry.Index);
+        BinaryPrimitives.WriteInt64LittleEndian(payload[9..], entry.Term);
+        payload[17] = (byte)entry.Kind;
+        entry.Data.Span.CopyTo(payload[EntryPayloadHeader..]);
+        WriteHeader(span, payload);
+        output.Advance(span.Length);
+    }
+
+    public static void WriteHardState(IBufferWriter<byte> output, HardState state)
+    {
+        var span = output.GetSpan(HeaderBytes + HardStatePayload)[..(HeaderBytes + HardStatePayload)];
+        var payload = span[HeaderBytes..];
+        payload[0] = (byte)RecordType.HardState;
+        BinaryPrimitives.WriteInt64LittleEndian(payload[1..], state.Term);
+        BinaryPrimitives.WriteInt32LittleEndian(payload[9..], state.VotedFor);
+        BinaryPrimitives.WriteInt64LittleEndian(payload[13..], state.Commit);
+        WriteHeader(span, payload);
+        output.Advance(span.Length);
+    }
+
+    public static int PayloadLength(ReadOnlySpan<byte> header) => (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(header), int.MaxValue);
+
+    public static bool ChecksumMatches(ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload) =>
+        BinaryPrimitives.ReadUInt32LittleEndian(header[4..]) == Crc32.HashToUInt32(payload);
+
+    /// <summary>Whether a checksummed payload is well formed: a known type of the right length.</summary>
+    public static bool IsWellFormed(ReadOnlySpan<byte> payload) => payload.Length > 0 && (RecordType)payload[0] switch
+    {
+        RecordType.Entry => payload.Length >= EntryPayloadHeader && payload[17] <= (byte)EntryKind.NoOp,
+        RecordType.HardState => payload.Length == HardStatePayload,
+        _ => false,
+    };
+
+    public static RecordType TypeOf(ReadOnlySpan<byte> payload) => (RecordType)payload[0];
+
+    public static long EntryIndex(ReadOnlySpan<byte> payload) => BinaryPrimitives.ReadInt64LittleEndian(payload[1..]);
+
+    public static long EntryTerm(ReadOnlySpan<byte> payload) => BinaryPrimitives.ReadInt64LittleEndian(payload[9..]);
+
+    public static Entry ReadEntry(ReadOnlySpan<byte> payload) => new(
+        EntryIndex(payload),
+        EntryTerm(payload),
+        (EntryKind)payload[17],
+        payload[EntryPayloadHeader..].ToArray());
+
+    public static HardState ReadHardState(ReadOnlySpan<byte> payload) => new(
+        BinaryPrimitives.ReadInt64LittleEndian(payload[1..]),
+        BinaryPrimitives.ReadInt32LittleEndian(payload[9..]),
+        BinaryPrimitives.ReadInt64LittleEndian(payload[13..]));
+
+    private static void WriteHeader(Span<byte> record, ReadOnlySpan<byte> payload)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(record, (uint)payload.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(record[4..], Crc32.HashToUInt32(payload));
+    }
+}

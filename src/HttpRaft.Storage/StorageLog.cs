@@ -1,0 +1,13 @@
+using Microsoft.Extensions.Logging;
+
+namespace HttpRaft.Storage;
+
+/// <summary>The storage's log messages.</summary>
+internal static partial class StorageLog
+{
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Cut off a torn record at the end of the log: {File} at offset {Offset} ({Problem}); {Bytes} bytes dropped")]
+    public static partial void TornTail(ILogger logger, string file, long offset, string problem, long bytes);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Opened the log in {Directory}: {Segments} segments, entries 1..{LastIndex}, term {Term}, commit {Commit}")]
+    public static partial void Opened(ILogger logger, string directory, int segments, long lastIndex, long term, long commit);
+}

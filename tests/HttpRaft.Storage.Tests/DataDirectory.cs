@@ -1,0 +1,47 @@
+using System.Text;
+using HttpRaft.Consensus;
+using Microsoft.Extensions.Logging;
+
+namespace HttpRaft.Storage.Tests;
+
+/// <summary>A temporary data directory for one test, deleted afterwards, with helpers to open storage on it.</summary>
+internal sealed class DataDirectory : IDisposable
+{
+    public string Path { get; } = Directory.CreateTempSubdirectory("httpraft-storage-").FullName;
+
+    public RecordingLogger<FileRaftStorage> Log { get; } = new();
+
+    public FileRaftStorage Open(long segmentBytes = 64L * 1024 * 1024, int cacheEntries = 4096) =>
+        new(new StorageOptions { Directory = Path, SegmentBytes = segmentBytes, CacheEntries = cacheEntries }, Log);
+
+    public string[] Segments() => [.. Directory.GetFiles(Path, "wal-*.seg").Order(StringComparer.Ordinal)];
+
+    public static Entry Make(long index, long term, string text = "") =>
+        Entry.Normal(index, term, Encoding.UTF8.GetBytes(text.Length > 0 ? text : $"entry {index}"));
+
+    public static Entry[] Range(long first, long last, long term) =>
+        [.. Enumerable.Range((int)first, (int)(last - first + 1)).Select(i => Make(i, term))];
+
+    public void Dispose() => Directory.Delete(Path, recursive: true);
+}
+
+/// <summary>Keeps what was logged, so tests can check the recovery warnings.</summary>
+internal sealed class RecordingLogger<T> : ILogger<T>
+{
+    private readonly List<string> warnings = [];
+
+    public IReadOnlyList<string> Warnings
+    {
+        get { lock (warnings) return [.. warnings]; }
+    }
+
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        if (logLevel < LogLevel.Warning) return;
+        lock (warnings) warnings.Add(formatter(state, exception));
+    }
+}
