@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using HttpRaft.Testing;
 
 namespace HttpRaft.EndToEnd.Tests;
 
@@ -59,7 +59,7 @@ internal sealed class LocalCluster : IAsyncDisposable
     public static LocalCluster Start(int size)
     {
         var root = TempDirectory.Create("cluster");
-        var ports = FreePorts(2 * size);
+        var ports = FreePorts.Take(2 * size);
         var peers = ports.Take(size).Select(p => $"localhost:{p}").ToArray();
         var apis = ports.Skip(size).Select(p => $"localhost:{p}").ToArray();
         var config = PeersJson(peers, apis);
@@ -93,20 +93,6 @@ internal sealed class LocalCluster : IAsyncDisposable
     public static string PeersJson(IEnumerable<string> peers, IEnumerable<string> apis) =>
         JsonSerializer.Serialize(new { peers, apis }, Json);
 
-    /// <summary>Ports that were free a moment ago: bound together on loopback, so they are distinct, then released.</summary>
-    public static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        try
-        {
-            listeners.ForEach(l => l.Start());
-            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
-        }
-        finally
-        {
-            listeners.ForEach(l => l.Stop());
-        }
-    }
 
     /// <summary>
     /// Polls <c>GET /status</c> of <paramref name="candidates"/> until one of them leads a term after

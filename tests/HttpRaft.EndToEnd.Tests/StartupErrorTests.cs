@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using HttpRaft.Testing;
 
 namespace HttpRaft.EndToEnd.Tests;
 
@@ -38,7 +39,7 @@ public sealed class StartupErrorTests(ITestOutputHelper output)
     [InlineData("api")]
     public async Task A_port_in_use_is_one_line_and_exit_code_2(string which)
     {
-        var ports = LocalCluster.FreePorts(6);
+        var ports = FreePorts.Take(6);
         var peers = ports.Take(3).Select(p => $"localhost:{p}");
         var apis = ports.Skip(3).Select(p => $"localhost:{p}");
         var taken = which == "peer" ? ports[0] : ports[3];
@@ -85,7 +86,7 @@ public sealed class StartupErrorTests(ITestOutputHelper output)
 
     private static string ThreeNodePeersJson()
     {
-        var ports = LocalCluster.FreePorts(6);
+        var ports = FreePorts.Take(6);
         return LocalCluster.PeersJson(ports.Take(3).Select(p => $"localhost:{p}"), ports.Skip(3).Select(p => $"localhost:{p}"));
     }
 

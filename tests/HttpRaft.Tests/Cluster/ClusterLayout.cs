@@ -1,6 +1,5 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
+using HttpRaft.Testing;
 
 namespace HttpRaft.Tests.Cluster;
 
@@ -17,7 +16,7 @@ internal sealed record ClusterLayout(IReadOnlyList<string> Peers, IReadOnlyList<
 
     public static ClusterLayout Create(int size)
     {
-        var ports = FreePorts(2 * size);
+        var ports = FreePorts.Take(2 * size);
         return new ClusterLayout(
             ports.Take(size).Select(p => $"127.0.0.1:{p}").ToList(),
             ports.Skip(size).Select(p => $"127.0.0.1:{p}").ToList());
@@ -36,21 +35,6 @@ internal sealed record ClusterLayout(IReadOnlyList<string> Peers, IReadOnlyList<
         yield return new("HttpRaft:CommitTimeoutMs", "3000");
         // Three hosts log to one console; keep only what signals trouble.
         yield return new("Serilog:MinimumLevel:Default", "Warning");
-    }
-
-    /// <summary>Ports that were free a moment ago: bound together, so they are distinct, then released for the nodes.</summary>
-    private static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        try
-        {
-            listeners.ForEach(l => l.Start());
-            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
-        }
-        finally
-        {
-            listeners.ForEach(l => l.Stop());
-        }
     }
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
