@@ -46,7 +46,9 @@ public sealed partial class FileRaftStorage
         {
             if (status != RecordStatus.Valid)
             {
-                var torn = status == RecordStatus.Torn || reader.IsZeroFrom(reader.Offset);
+                var torn = status == RecordStatus.Torn
+                    ? !reader.HasValidRecordAfter(reader.Offset)
+                    : reader.IsZeroFrom(reader.Offset);
                 if (!torn || !isLast)
                 {
                     throw new StorageCorruptedException(path, reader.Offset, torn ? $"{reader.Problem}, in a segment that is not the last" : reader.Problem);

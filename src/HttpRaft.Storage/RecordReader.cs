@@ -6,7 +6,7 @@ internal enum RecordStatus
     /// <summary>A whole, checksummed, well-formed record.</summary>
     Valid,
 
-    /// <summary>The file ends inside this record, or its checksum fails and it is the file's last: a write cut short.</summary>
+    /// <summary>The file ends inside this record, or its checksum fails and it is the file's last: a write cut short, unless a valid record follows.</summary>
     Torn,
 
     /// <summary>A damaged record with more of the file after it.</summary>
@@ -80,7 +80,32 @@ internal sealed class RecordReader : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// True when some offset after <paramref name="from"/> starts a whole record whose checksum matches. A crash
+    /// tears only the end of the file, so damage followed by a valid record is corruption (for example a flipped
+    /// bit in a length field), not a torn write, and must not be cut off.
+    /// </summary>
+    public bool HasValidRecordAfter(long from)
+    {
+        stream.Position = from;
+        var rest = new byte[Length - from];
+        stream.ReadExactly(rest);
+        for (var start = 1; start + RecordFrame.HeaderBytes < rest.Length; start++)
+        {
+            if (IsValidRecordAt(rest.AsSpan(start))) return true;
+        }
+        return false;
+    }
+
     public void Dispose() => stream.Dispose();
+
+    private static bool IsValidRecordAt(ReadOnlySpan<byte> bytes)
+    {
+        var length = RecordFrame.PayloadLength(bytes);
+        if (length < RecordFrame.EntryPayloadHeader || length > bytes.Length - RecordFrame.HeaderBytes) return false;
+        var payload = bytes.Slice(RecordFrame.HeaderBytes, length);
+        return RecordFrame.IsWellFormed(payload) && RecordFrame.ChecksumMatches(bytes, payload);
+    }
 
     private bool Fail(RecordStatus kind, string problem, out RecordStatus status)
     {
