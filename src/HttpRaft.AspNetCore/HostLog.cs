@@ -26,4 +26,7 @@ internal static partial class HostLog
 
     [LoggerMessage(EventId = 13, Level = LogLevel.Debug, Message = "Could not read a peer request on {Path}: {Problem}")]
     public static partial void UnreadableRequest(ILogger logger, string path, string problem);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Error, Message = "Could not send a message to peer {PeerId} at {Address}; it was dropped")]
+    public static partial void SendFailed(ILogger logger, int peerId, Uri address, Exception exception);
 }

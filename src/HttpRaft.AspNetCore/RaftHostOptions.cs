@@ -69,8 +69,16 @@ public sealed class RaftHostOptions
     /// <summary>Bytes a leader may hold appended but uncommitted before it refuses proposals with 503; 0 = no bound.</summary>
     public long MaxUncommittedBytes { get; set; } = 64L * 1024 * 1024;
 
-    /// <summary>Largest peer request body: an AppendEntries of <see cref="MaxAppendBytes"/> in base64 JSON, with room to spare.</summary>
-    public long MaxPeerMessageBytes => MaxAppendBytes * 2 + 64 * 1024;
+    /// <summary>
+    /// Largest peer request body: the worst-case JSON of an AppendEntries whose entries the core counted as at most
+    /// <see cref="MaxAppendBytes"/>. The core counts an entry as <see cref="Entry.Overhead"/> (24) + n data bytes;
+    /// on the wire it is <c>{"index":I,"term":T,"kind":K,"data":"B"},</c>: 38 bytes of syntax, two numbers of at
+    /// most 19 digits each (validated ≤ long.MaxValue / 2), and 4·⌈n/3⌉ bytes of base64; at most 76 + 4(n + 2)/3,
+    /// which is below 4 × (24 + n) for every n (the worst ratio, 3.2, is a 1-byte entry). A batch holds at most
+    /// MaxAppendBytes of counted size, or one entry of at most MaxEntryBytes + 24 ≤ MaxAppendBytes + 24 (validated).
+    /// 64 KiB covers the envelope (the message's own fields) and that 24-byte excess.
+    /// </summary>
+    public long MaxPeerMessageBytes => MaxAppendBytes * 4 + 64 * 1024;
 
     /// <summary>This node's id; valid once the options have passed validation.</summary>
     public int Id => NodeId ?? throw new InvalidOperationException("HttpRaft:NodeId is not set.");
@@ -85,7 +93,8 @@ public sealed class RaftHostOptions
     public string? ApiOf(int nodeId) => nodeId >= 0 && nodeId < Apis.Count ? Apis[nodeId] : null;
 
     /// <summary>The consensus core's configuration: members are the ids 0..n-1 of <see cref="Peers"/>.</summary>
-    internal RaftConfig ToRaftConfig() => new()
+    /// <paramref name="applied"/> is the index the host has already applied (the core clamps it to its commit index).
+    internal RaftConfig ToRaftConfig(long applied = 0) => new()
     {
         Id = Id,
         Members = Enumerable.Range(0, Peers.Count).ToArray(),
@@ -93,5 +102,6 @@ public sealed class RaftHostOptions
         ElectionTicks = ElectionTicks,
         MaxBytesPerMessage = MaxAppendBytes,
         MaxUncommittedBytes = MaxUncommittedBytes,
+        Applied = applied,
     };
 }

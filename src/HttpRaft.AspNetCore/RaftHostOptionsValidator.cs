@@ -5,6 +5,9 @@ namespace HttpRaft.AspNetCore;
 /// <summary>Checks <see cref="RaftHostOptions"/> at start-up, so a bad configuration stops the node with one message naming the problem.</summary>
 internal sealed class RaftHostOptionsValidator : IValidateOptions<RaftHostOptions>
 {
+    /// <summary>The largest MaxEntryBytes allowed: 64 MiB.</summary>
+    public const int MaxEntryBytesLimit = 64 * 1024 * 1024;
+
     public ValidateOptionsResult Validate(string? name, RaftHostOptions options)
     {
         var failure = CheckCluster(options) ?? CheckTiming(options) ?? CheckLimits(options);
@@ -43,6 +46,10 @@ internal sealed class RaftHostOptionsValidator : IValidateOptions<RaftHostOption
         if (o.MaxEntryBytes < 1) return "MaxEntryBytes must be at least 1";
         if (o.MaxRequestBodyBytes < o.MaxEntryBytes) return "MaxRequestBodyBytes must be at least MaxEntryBytes";
         if (o.MaxAppendBytes < 1) return "MaxAppendBytes must be at least 1";
+        // A larger entry could never be sent: one AppendEntries carries at most MaxAppendBytes (see MaxPeerMessageBytes).
+        if (o.MaxEntryBytes > o.MaxAppendBytes) return "MaxEntryBytes must not exceed MaxAppendBytes";
+        // Storage refuses records over 256 MiB when it reopens the log; stay well below.
+        if (o.MaxEntryBytes > MaxEntryBytesLimit) return $"MaxEntryBytes must not exceed {MaxEntryBytesLimit} (64 MiB)";
         if (o.MaxUncommittedBytes < 0) return "MaxUncommittedBytes must not be negative";
         if (!string.Equals(o.Fsync, "always", StringComparison.OrdinalIgnoreCase) && !string.Equals(o.Fsync, "never", StringComparison.OrdinalIgnoreCase))
         {

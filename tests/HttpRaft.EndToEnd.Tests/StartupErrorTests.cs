@@ -28,6 +28,13 @@ public sealed class StartupErrorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_cluster_secret_in_peers_json_is_refused_with_one_line_and_exit_code_2()
+    {
+        var error = await RunExpectingConfigurationErrorAsync("""{"peers": ["localhost:8000"], "apis": ["localhost:9000"], "clusterSecret": "s3cret"}""", "0");
+        Assert.Contains("clusterSecret is not supported yet", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_id_without_a_peers_json_is_one_line_and_exit_code_2()
     {
         var error = await RunExpectingConfigurationErrorAsync(peersJson: null, "1");

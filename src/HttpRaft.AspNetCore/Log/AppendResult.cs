@@ -17,6 +17,8 @@ public enum AppendOutcome
     TimedOut,
     /// <summary>The node is shutting down; the entry may or may not commit.</summary>
     Stopped,
+    /// <summary>Refused: an entry is larger than <see cref="RaftHostOptions.MaxEntryBytes"/>. Nothing was appended; do not retry.</summary>
+    TooLarge,
 }
 
 /// <summary>

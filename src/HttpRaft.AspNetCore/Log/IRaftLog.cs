@@ -23,13 +23,23 @@ public interface IRaftLog
     /// </summary>
     Task<AppendResult> AppendAsync(IReadOnlyList<ReadOnlyMemory<byte>> entries, CancellationToken cancellationToken = default);
 
-    /// <summary>Up to <paramref name="limit"/> committed client entries at or after <paramref name="fromIndex"/>, skipping internal no-ops.</summary>
+    /// <summary>The most entry data bytes one <see cref="ReadCommitted"/> page holds (4 MiB); a page always holds at least one entry.</summary>
+    const int MaxPageBytes = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> committed client entries at or after <paramref name="fromIndex"/>, skipping internal
+    /// no-ops, and at most <see cref="MaxPageBytes"/> of entry data (but at least one entry).
+    /// </summary>
     LogPage ReadCommitted(long fromIndex, int limit);
 
     /// <summary>The committed entry at <paramref name="index"/> (a client entry or an internal no-op), or null if not committed here yet.</summary>
     Entry? GetCommitted(long index);
 
-    /// <summary>The core's full status, taken on the node loop (includes each follower's match index on the leader).</summary>
+    /// <summary>
+    /// The core's full status, taken on the node loop (includes each follower's match index on the leader). Throws
+    /// <see cref="TimeoutException"/> when the loop does not answer within the commit timeout, and
+    /// <see cref="InvalidOperationException"/> when its inbox refuses the request (full, or stopping).
+    /// </summary>
     Task<RaftStatus> GetStatusAsync(CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -26,12 +26,16 @@ internal sealed class LocalRaftLog(NodeInbox inbox, NodeViewHolder views, IRaftS
     {
         ArgumentNullException.ThrowIfNull(entries);
         if (entries.Count == 0) throw new ArgumentException("Append at least one entry.", nameof(entries));
+        // An entry larger than one AppendEntries message could never be replicated, and would wedge the log behind it.
+        if (entries.Any(e => e.Length > settings.MaxEntryBytes)) return Hinted(AppendResult.Failed(AppendOutcome.TooLarge, View.LeaderId));
         var proposal = new ProposeInput(entries);
         var result = inbox.TryPost(proposal)
             ? await WaitAsync(proposal.Task, AppendResult.Failed(AppendOutcome.TimedOut, View.LeaderId), cancellationToken).ConfigureAwait(false)
-            : AppendResult.Failed(AppendOutcome.Overloaded, View.LeaderId);
-        return result with { LeaderApi = settings.ApiOf(result.LeaderId) };
+            : AppendResult.Failed(inbox.IsClosed ? AppendOutcome.Stopped : AppendOutcome.Overloaded, View.LeaderId);
+        return Hinted(result);
     }
+
+    private AppendResult Hinted(AppendResult result) => result with { LeaderApi = settings.ApiOf(result.LeaderId) };
 
     public LogPage ReadCommitted(long fromIndex, int limit)
     {
@@ -39,13 +43,23 @@ internal sealed class LocalRaftLog(NodeInbox inbox, NodeViewHolder views, IRaftS
         var appliedIndex = View.AppliedIndex;
         var page = new List<Entry>(Math.Min(limit, 256));
         var next = Math.Max(fromIndex, 1);
-        // No-ops are rare (one per term), so this loop almost always runs once.
+        long bytes = 0;
         while (page.Count < limit && next <= appliedIndex)
         {
             var high = Math.Min(appliedIndex + 1, next + (limit - page.Count));
-            var chunk = storage.ReadRange(next, high);
+            // Entries stops reading at the bytes still allowed (the stores' reads are thread-safe; applied entries
+            // are durable and never truncated, so [next, high) is always in range), so a page of large entries
+            // never loads more than about MaxPageBytes.
+            var chunk = storage.Entries(next, high, IRaftLog.MaxPageBytes - bytes);
             if (chunk.Count == 0) break;
-            page.AddRange(chunk.Where(e => e.Kind == EntryKind.Normal));
+            foreach (var entry in chunk)
+            {
+                if (entry.Kind != EntryKind.Normal) continue;
+                // Always at least one entry, so a client can page past any entry whatever its size.
+                if (page.Count > 0 && bytes + entry.Data.Length > IRaftLog.MaxPageBytes) return new LogPage(page, appliedIndex);
+                bytes += entry.Data.Length;
+                page.Add(entry);
+            }
             next = chunk[^1].Index + 1;
         }
         return new LogPage(page, appliedIndex);

@@ -12,6 +12,7 @@ internal sealed class NodeInbox
 {
     private readonly Channel<NodeInput> channel;
     private int tickQueued;
+    private int closed;
 
     public NodeInbox(IOptions<RaftHostOptions> options) =>
         channel = Channel.CreateBounded<NodeInput>(new BoundedChannelOptions(options.Value.InboxCapacity)
@@ -35,6 +36,13 @@ internal sealed class NodeInbox
     /// <summary>Called by the loop as it takes a tick, so the timer may queue the next one.</summary>
     public void TickTaken() => Volatile.Write(ref tickQueued, 0);
 
+    /// <summary>True once <see cref="Close"/> was called: input is refused because the loop is stopping, not because it is busy.</summary>
+    public bool IsClosed => Volatile.Read(ref closed) == 1;
+
     /// <summary>Refuses all further input: the loop is stopping.</summary>
-    public void Close() => channel.Writer.TryComplete();
+    public void Close()
+    {
+        Volatile.Write(ref closed, 1);
+        channel.Writer.TryComplete();
+    }
 }

@@ -47,6 +47,8 @@ internal sealed class NodeLoop(
         catch (Exception e)
         {
             HostLog.LoopFailed(logger, e);
+            // The host stops when a background service fails; the process must not then report success.
+            Environment.ExitCode = 1;
             throw;
         }
         finally
@@ -58,7 +60,8 @@ internal sealed class NodeLoop(
     /// <summary>Resumes the core from what storage holds, and carries out whatever that leaves to do.</summary>
     private void StartCore()
     {
-        core = new RaftNode(settings.ToRaftConfig(), storage);
+        // Resume from the persisted commit index instead of replaying the whole log.
+        core = new RaftNode(settings.ToRaftConfig(applied: NodeViewHolder.AppliedAtStart(storage)), storage);
         applied = Core.Status().AppliedIndex;
         // A cluster of one needs no votes: lead at once instead of after an election timeout.
         if (settings.Peers.Count == 1) Core.Campaign();

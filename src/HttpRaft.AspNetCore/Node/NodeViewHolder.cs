@@ -1,14 +1,23 @@
 using HttpRaft.Consensus;
+using HttpRaft.Storage;
 using Microsoft.Extensions.Options;
 
 namespace HttpRaft.AspNetCore.Node;
 
 /// <summary>Holds the <see cref="NodeView"/> the loop last published; readers on any thread get a whole, immutable view.</summary>
-internal sealed class NodeViewHolder(IOptions<RaftHostOptions> options)
+internal sealed class NodeViewHolder(IOptions<RaftHostOptions> options, IRaftStorage storage)
 {
-    private NodeView current = new(options.Value.Id, Role.Follower, 0, RaftNode.None, 0, 0, 0);
+    // Until the loop publishes, what storage holds: a restarted node serves its committed entries at once.
+    private NodeView current = new(
+        options.Value.Id, Role.Follower, storage.HardState.Term, RaftNode.None, AppliedAtStart(storage), AppliedAtStart(storage), storage.LastIndex);
 
     public NodeView Current => Volatile.Read(ref current);
 
     public void Publish(NodeView view) => Volatile.Write(ref current, view);
+
+    /// <summary>
+    /// Where a (re)started node resumes applying: everything committed before it stopped was applied then (applying
+    /// only answers waiting clients, who are gone), so the persisted commit index, clipped to the entries held.
+    /// </summary>
+    public static long AppliedAtStart(IRaftLogStorage storage) => Math.Min(storage.HardState.Commit, storage.LastIndex);
 }

@@ -9,12 +9,19 @@ namespace HttpRaft.AspNetCore.Peers;
 /// </summary>
 internal static class PeerMessageValidator
 {
+    /// <summary>
+    /// The largest term or index accepted: far beyond any real log, with room to count up (a forged term of
+    /// long.MaxValue would overflow the next campaign's term + 1).
+    /// </summary>
+    public const long MaxValue = long.MaxValue / 2;
+
     /// <summary>Null when <paramref name="m"/> is acceptable; otherwise what is wrong with it.</summary>
     public static string? Validate(Message m, int selfId, int clusterSize)
     {
         if (m.To != selfId) return $"addressed to node {m.To}, but this is node {selfId}";
         if (m.From < 0 || m.From >= clusterSize || m.From == selfId) return $"sender {m.From} is not another member";
         if (m.Term < 0) return "negative term";
+        if (m.Term > MaxValue) return "term is impossibly large";
         return m switch
         {
             VoteRequest v => NonNegative(v.LastLogIndex, v.LastLogTerm),
@@ -32,6 +39,7 @@ internal static class PeerMessageValidator
         foreach (var value in values)
         {
             if (value < 0) return "negative index or term";
+            if (value > MaxValue) return "index or term is impossibly large";
         }
         return null;
     }
@@ -43,6 +51,7 @@ internal static class PeerMessageValidator
         foreach (var entry in a.Entries)
         {
             if (entry.Index != expected++) return $"entry index {entry.Index} does not follow on from {expected - 2}";
+            if (entry.Index > MaxValue) return $"entry index {entry.Index} is impossibly large";
             if (entry.Term < 1 || entry.Term > a.Term) return $"entry {entry.Index} has term {entry.Term} outside 1..{a.Term}";
         }
         return null;

@@ -55,7 +55,15 @@ internal sealed class PeerSender : IAsyncDisposable
         {
             await foreach (var message in queue.Reader.ReadAllAsync(stopping.Token).ConfigureAwait(false))
             {
-                await SendAsync(message).ConfigureAwait(false);
+                try
+                {
+                    await SendAsync(message).ConfigureAwait(false);
+                }
+                catch (Exception e) when (!stopping.IsCancellationRequested)
+                {
+                    // One message that cannot be sent (say, it fails to serialize) must not end this peer's sender.
+                    HostLog.SendFailed(logger, peerId, baseUri, e);
+                }
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)

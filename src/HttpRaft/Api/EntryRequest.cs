@@ -13,6 +13,11 @@ internal sealed record EntryRequest(string Entry)
     /// <summary>The entry as the bytes the log stores (UTF-8).</summary>
     public ReadOnlyMemory<byte> ToPayload() => Encoding.UTF8.GetBytes(Entry);
 
+    /// <summary>The 413 for an entry the log refused as larger than <see cref="RaftHostOptions.MaxEntryBytes"/>.</summary>
+    public static ProblemHttpResult TooLarge(IRaftLog log) => TypedResults.Problem(
+        statusCode: StatusCodes.Status413PayloadTooLarge,
+        detail: $"The entry is larger than node {log.NodeId}'s maximum entry size.");
+
     /// <summary>
     /// Reads the body as JSON whatever its Content-Type says, as the Go original did (its Postman collection
     /// may send raw text), and turns every way it can be wrong into a 400 or 413 with a reason.

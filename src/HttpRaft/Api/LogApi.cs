@@ -31,7 +31,8 @@ internal static class LogApi
             .WithDescription(
                 $"Committed client entries from `index` (default 1), at most `limit` (default {DefaultLimit}, max {MaxLimit}). " +
                 "Internal no-op entries (one per leader term) are left out, so indexes may skip; every entry appears at the " +
-                "index its append was acknowledged with.");
+                "index its append was acknowledged with. A page also holds at most " +
+                $"{IRaftLog.MaxPageBytes / (1024 * 1024)} MiB of entry data (but always at least one entry): page on from the last index returned.");
         group.MapGet("{index:long}", ReadOne)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("ReadEntry")
@@ -45,6 +46,7 @@ internal static class LogApi
     {
         var result = await log.AppendAsync([request.ToPayload()], cancellationToken).ConfigureAwait(false);
         if (result.Committed) return TypedResults.Created($"/log/{result.FirstIndex}", new AppendedEntry(result.FirstIndex, result.Term));
+        if (result.Outcome == AppendOutcome.TooLarge) return EntryRequest.TooLarge(log);
         // Redirect only when nothing was committed by this node's attempt, so repeating the POST cannot duplicate it.
         var safeToRepeat = result.Outcome is AppendOutcome.NotLeader or AppendOutcome.Overwritten;
         if (safeToRepeat && result.LeaderApi is { } leader && result.LeaderId != log.NodeId) return new LeaderRedirect(leader, "/log");

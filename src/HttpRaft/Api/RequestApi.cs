@@ -19,9 +19,10 @@ internal static class RequestApi
         return group;
     }
 
-    private static async Task<Ok<RequestResponse>> AppendAsync(EntryRequest request, IRaftLog log, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<RequestResponse>, ProblemHttpResult>> AppendAsync(EntryRequest request, IRaftLog log, CancellationToken cancellationToken)
     {
         var result = await log.AppendAsync([request.ToPayload()], cancellationToken).ConfigureAwait(false);
+        if (result.Outcome == AppendOutcome.TooLarge) return EntryRequest.TooLarge(log);
         return TypedResults.Ok(result.Committed
             ? new RequestResponse(true, result.LeaderApi ?? "", result.FirstIndex, result.Term)
             : new RequestResponse(false, result.LeaderApi ?? "", null, null));

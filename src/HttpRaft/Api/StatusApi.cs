@@ -14,7 +14,8 @@ internal static class StatusApi
         group.MapGet("", GetAsync)
             .WithName("Status")
             .WithSummary("This node's Raft state")
-            .WithDescription("Id, role, term, the leader (id and API address), commit/applied/last index, and on the leader each follower's match index; the data directory, segment count and bytes of the write-ahead log.");
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithDescription("Id, role, term, the leader (id and API address), commit/applied/last index, and on the leader each follower's match index; the data directory, segment count and bytes of the write-ahead log. 503 with Retry-After when the node is too busy to answer.");
         return group;
     }
 
@@ -22,9 +23,20 @@ internal static class StatusApi
         ? new StorageStatus(disk.DirectoryPath, disk.Fsync.ToString(), disk.SegmentCount, disk.DiskBytes)
         : null;
 
-    private static async Task<Ok<StatusResponse>> GetAsync(IRaftLog log, IRaftStorage storage, IOptions<RaftHostOptions> options, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<StatusResponse>, ProblemHttpResult>> GetAsync(
+        IRaftLog log, IRaftStorage storage, IOptions<RaftHostOptions> options, HttpResponse response, CancellationToken cancellationToken)
     {
-        var status = await log.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+        RaftStatus status;
+        try
+        {
+            status = await log.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+        {
+            // A full inbox or a slow loop: the node is busy, not broken.
+            response.Headers.RetryAfter = "1";
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, detail: "The node is too busy to report its status; retry shortly.");
+        }
         var settings = options.Value;
         var leader = settings.ApiOf(status.LeaderId) is { } api ? new NodeRef(status.LeaderId, api) : null;
         var peers = status.Role == Role.Leader

@@ -18,9 +18,28 @@ internal static class ClusterFile
         if (!File.Exists(path)) throw new StartupException($"cluster file {path} not found (create it from peers.example.json, or pass --config PATH)");
         using var document = Parse(path);
         if (document.RootElement.ValueKind != JsonValueKind.Object) throw new StartupException($"{path} must hold a JSON object with \"peers\" and \"apis\" arrays");
+        foreach (var property in document.RootElement.EnumerateObject()) CheckKnown(property.Name);
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         Flatten(document.RootElement, RaftHostOptions.SectionName, values);
         return values;
+    }
+
+    /// <summary>The keys peers.json may hold: the settable <see cref="RaftHostOptions"/> properties, in any case.</summary>
+    private static readonly HashSet<string> KnownKeys = typeof(RaftHostOptions).GetProperties()
+        .Where(p => p.CanWrite)
+        .Select(p => p.Name)
+        .ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Refuses a key that would otherwise be silently ignored: a user who sets <c>clusterSecret</c> must not believe
+    /// the peers are authenticated, nor one who misspells <c>electionTicks</c> that the setting took effect.
+    /// </summary>
+    private static void CheckKnown(string key)
+    {
+        if (KnownKeys.Contains(key)) return;
+        if (key.Equals("clusterSecret", StringComparison.OrdinalIgnoreCase)) throw new StartupException($"peers.json: {key} is not supported yet (peer authentication comes in a later release)");
+        if (key.Equals("tls", StringComparison.OrdinalIgnoreCase)) throw new StartupException($"peers.json: {key} is not supported yet (TLS comes in a later release)");
+        throw new StartupException($"peers.json: unknown key {key} (see the configuration table in the README)");
     }
 
     private static JsonDocument Parse(string path)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using HttpRaft.AspNetCore;
 
 namespace HttpRaft.Tests.Cluster;
 
@@ -75,7 +76,7 @@ public sealed class BadInputTests(SharedClusterFixture fixture)
     [Fact]
     public async Task Oversized_and_unknown_peer_requests_get_4xx()
     {
-        using var huge = await PostLargeAsync(Cluster.Peer(0, "/raft/append"), new string(' ', 4 * 1024 * 1024));
+        using var huge = await PostLargeAsync(Cluster.Peer(0, "/raft/append"), new string(' ', (int)new RaftHostOptions().MaxPeerMessageBytes + 1));
         using var unknown = await Cluster.Http.PostAsync(Cluster.Peer(0, "/raft/nonsense"), new StringContent("{}"));
 
         await AssertProblemAsync(huge, HttpStatusCode.RequestEntityTooLarge);

@@ -115,7 +115,7 @@ internal sealed class LoopCluster : IAsyncDisposable
         {
             var storage = new InMemoryRaftStorage();
             Inbox = new NodeInbox(options);
-            var views = new NodeViewHolder(options);
+            var views = new NodeViewHolder(options, storage);
             Loop = new NodeLoop(Inbox, storage, transport, views, options, time, NullLogger<NodeLoop>.Instance);
             Log = new LocalRaftLog(Inbox, views, storage, options, time);
         }

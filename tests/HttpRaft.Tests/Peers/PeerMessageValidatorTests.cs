@@ -27,6 +27,8 @@ public sealed class PeerMessageValidatorTests
         { new AppendRequest(1, Self, 3, 4, 2, [Entry.Normal(6, 3, default)], 4), "does not follow on" },
         { new AppendRequest(1, Self, 3, 4, 2, [Entry.Normal(5, 4, default)], 4), "outside 1..3" },
         { new AppendRequest(1, Self, 3, 4, 2, [Entry.Normal(5, 0, default)], 4), "outside 1..3" },
+        { new Heartbeat(1, Self, long.MaxValue, 0, 0), "impossibly large" },
+        { new VoteRequest(1, Self, 3, false, long.MaxValue / 2 + 1, 0), "impossibly large" },
     };
 
     [Theory]

@@ -104,6 +104,28 @@ public sealed class OptionsValidationTests
         AssertFails(new RaftHostOptions { NodeId = 0 }, "no peers");
     }
 
+    [Fact]
+    public void An_entry_may_not_exceed_what_one_append_message_carries()
+    {
+        var options = ThreeNodes();
+        options.MaxAppendBytes = 1024;
+        options.MaxRequestBodyBytes = 4096;
+        options.MaxEntryBytes = 2048;
+
+        AssertFails(options, "MaxEntryBytes must not exceed MaxAppendBytes");
+    }
+
+    [Fact]
+    public void An_entry_may_not_exceed_64_MiB()
+    {
+        var options = ThreeNodes();
+        options.MaxEntryBytes = 64 * 1024 * 1024 + 1;
+        options.MaxRequestBodyBytes = 128L * 1024 * 1024;
+        options.MaxAppendBytes = 128L * 1024 * 1024;
+
+        AssertFails(options, "MaxEntryBytes must not exceed 67108864");
+    }
+
     private static RaftHostOptions ThreeNodes() => new()
     {
         NodeId = 0,

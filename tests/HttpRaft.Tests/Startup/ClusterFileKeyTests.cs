@@ -1,0 +1,47 @@
+using HttpRaft.Startup;
+
+namespace HttpRaft.Tests.Startup;
+
+/// <summary>peers.json keys the node does not implement are refused at start-up, never silently ignored.</summary>
+public sealed class ClusterFileKeyTests : IDisposable
+{
+    private readonly string directory = Directory.CreateTempSubdirectory("httpraft-keys-").FullName;
+
+    [Fact]
+    public void A_cluster_secret_is_refused_as_not_supported_yet()
+    {
+        var error = Assert.Throws<StartupException>(() => ClusterFile.Load(Write("""{"peers": ["localhost:8000"], "apis": ["localhost:9000"], "clusterSecret": "s3cret"}""")));
+
+        Assert.Equal("peers.json: clusterSecret is not supported yet (peer authentication comes in a later release)", error.Message);
+    }
+
+    [Fact]
+    public void An_unknown_key_is_refused_by_name()
+    {
+        var error = Assert.Throws<StartupException>(() => ClusterFile.Load(Write("""{"peers": ["localhost:8000"], "apis": ["localhost:9000"], "electionTick": 20}""")));
+
+        Assert.Contains("electionTick", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_documented_key_is_accepted_in_any_case()
+    {
+        var path = Write("""
+            {"peers": ["localhost:8000"], "apis": ["localhost:9000"], "dataDir": "d", "fsync": "never", "tickIntervalMs": 50,
+             "heartbeatTicks": 2, "electionTicks": 10, "commitTimeoutMs": 5000, "peerRequestTimeoutMs": 1000,
+             "peerQueueCapacity": 1024, "inboxCapacity": 16384, "maxEntryBytes": 524288, "maxRequestBodyBytes": 1048576,
+             "maxAppendBytes": 1048576, "MAXUNCOMMITTEDBYTES": 67108864}
+            """);
+
+        Assert.Equal("67108864", ClusterFile.Load(path)["HttpRaft:MAXUNCOMMITTEDBYTES"]);
+    }
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    private string Write(string json)
+    {
+        var path = Path.Combine(directory, "peers.json");
+        File.WriteAllText(path, json);
+        return path;
+    }
+}
