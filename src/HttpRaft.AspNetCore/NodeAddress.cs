@@ -14,11 +14,20 @@ public readonly record struct NodeAddress(string Host, int Port)
         var colon = text.LastIndexOf(':');
         if (colon <= 0) return false;
         var host = text[..colon];
-        if (host.StartsWith('[') != host.EndsWith(']')) return false;
+        if (!IsHost(host)) return false;
         if (!int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port)) return false;
         if (port is < 1 or > 65535) return false;
         address = new NodeAddress(host, port);
         return true;
+    }
+
+    /// <summary>A DNS name, an IPv4 address, or an IPv6 address in brackets: what an HTTP URI accepts.</summary>
+    private static bool IsHost(string host)
+    {
+        var bracketed = host.StartsWith('[') && host.EndsWith(']');
+        if (host.Contains(':', StringComparison.Ordinal) && !bracketed) return false;
+        var bare = bracketed ? host[1..^1] : host;
+        return Uri.CheckHostName(bare) != UriHostNameType.Unknown && (bracketed == (Uri.CheckHostName(bare) == UriHostNameType.IPv6));
     }
 
     public static NodeAddress Parse(string text) =>

@@ -78,9 +78,23 @@ public sealed class OptionsValidationTests
     }
 
     [Theory]
+    [InlineData("[::1]:8001")]
+    [InlineData("0.0.0.0:8001")]
+    [InlineData("node-1.example:8001")]
+    public void Addresses_may_be_names_ipv4_or_bracketed_ipv6(string address)
+    {
+        var options = ThreeNodes();
+        options.Peers[1] = address;
+
+        Assert.True(Validate(options).Succeeded);
+    }
+
+    [Theory]
     [InlineData("localhost")]
     [InlineData("http://localhost:8000")]
     [InlineData("localhost:99999")]
+    [InlineData("::1:8000")]
+    [InlineData("bad host:8000")]
     public void Addresses_must_be_host_and_port(string address)
     {
         var options = ThreeNodes();
