@@ -29,7 +29,7 @@ internal sealed class LocalRaftLog(NodeInbox inbox, NodeViewHolder views, IRaftS
         // An entry larger than one AppendEntries message could never be replicated, and would wedge the log behind it.
         if (entries.Any(e => e.Length > settings.MaxEntryBytes)) return Hinted(AppendResult.Failed(AppendOutcome.TooLarge, View.LeaderId));
         var proposal = new ProposeInput(entries);
-        var result = inbox.TryPost(proposal)
+        var result = inbox.TryPostClient(proposal)
             ? await WaitAsync(proposal.Task, AppendResult.Failed(AppendOutcome.TimedOut, View.LeaderId), cancellationToken).ConfigureAwait(false)
             : AppendResult.Failed(inbox.IsClosed ? AppendOutcome.Stopped : AppendOutcome.Overloaded, View.LeaderId);
         return Hinted(result);
@@ -75,14 +75,14 @@ internal sealed class LocalRaftLog(NodeInbox inbox, NodeViewHolder views, IRaftS
     public async Task<RaftStatus> GetStatusAsync(CancellationToken cancellationToken = default)
     {
         var request = new StatusInput();
-        if (!inbox.TryPost(request)) throw new InvalidOperationException("The node loop is not accepting requests.");
+        if (!inbox.TryPostClient(request)) throw new InvalidOperationException("The node loop is not accepting requests.");
         return await request.Task.WaitAsync(CommitTimeout, time, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<long?> ReadIndexAsync(CancellationToken cancellationToken = default)
     {
         var read = new ReadIndexInput();
-        if (!inbox.TryPost(read)) return null;
+        if (!inbox.TryPostClient(read)) return null;
         return await WaitAsync(read.Task, null, cancellationToken).ConfigureAwait(false);
     }
 

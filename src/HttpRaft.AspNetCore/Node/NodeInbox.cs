@@ -6,25 +6,35 @@ namespace HttpRaft.AspNetCore.Node;
 /// <summary>
 /// The node loop's only way in: one bounded channel for proposals, peer messages, reads, status requests and
 /// ticks. Writers never block: a full inbox refuses the input. At most one tick is queued at a time, so a loop
-/// that falls behind skips ticks instead of replaying a backlog of them.
+/// that falls behind skips ticks instead of replaying a backlog of them. Client input may fill only three
+/// quarters of the inbox: the rest is kept for peer messages and ticks, so a flood of clients cannot starve
+/// the heartbeats and acknowledgements that let the cluster commit what those clients are waiting for.
 /// </summary>
 internal sealed class NodeInbox
 {
     private readonly Channel<NodeInput> channel;
+    private readonly int clientCapacity;
     private int tickQueued;
     private int closed;
 
-    public NodeInbox(IOptions<RaftHostOptions> options) =>
-        channel = Channel.CreateBounded<NodeInput>(new BoundedChannelOptions(options.Value.InboxCapacity)
+    public NodeInbox(IOptions<RaftHostOptions> options)
+    {
+        var capacity = options.Value.InboxCapacity;
+        clientCapacity = Math.Max(1, capacity - capacity / 4);
+        channel = Channel.CreateBounded<NodeInput>(new BoundedChannelOptions(capacity)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
+    }
 
     public ChannelReader<NodeInput> Reader => channel.Reader;
 
-    /// <summary>Queues <paramref name="input"/>; false when the inbox is full or closed.</summary>
+    /// <summary>Queues a peer message; false when the inbox is full or closed.</summary>
     public bool TryPost(NodeInput input) => channel.Writer.TryWrite(input);
+
+    /// <summary>Queues a client's input (proposal, read, status); false once client input fills its share of the inbox, or it is closed.</summary>
+    public bool TryPostClient(NodeInput input) => channel.Reader.Count < clientCapacity && channel.Writer.TryWrite(input);
 
     /// <summary>Queues a tick unless one is already waiting.</summary>
     public void PostTick()

@@ -35,6 +35,20 @@ public sealed class NodeInboxTests
         Assert.Equal(16, inbox.Reader.Count);
     }
 
+    [Fact]
+    public void Client_input_cannot_take_the_room_kept_for_peer_messages_and_ticks()
+    {
+        var inbox = NewInbox(capacity: 16);
+
+        var admitted = 0;
+        while (inbox.TryPostClient(new StatusInput())) admitted++;
+
+        Assert.Equal(12, admitted);
+        Assert.True(inbox.TryPost(new StatusInput()));
+        inbox.PostTick();
+        Assert.Equal(14, inbox.Reader.Count);
+    }
+
     private static NodeInbox NewInbox(int capacity) =>
         new(Options.Create(new RaftHostOptions { InboxCapacity = capacity }));
 }
