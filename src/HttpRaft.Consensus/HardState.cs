@@ -8,6 +8,4 @@ namespace HttpRaft.Consensus;
 public readonly record struct HardState(long Term, int VotedFor, long Commit)
 {
     public static HardState Empty { get; } = new(0, RaftNode.None, 0);
-
-    public bool IsEmpty => this == Empty;
 }

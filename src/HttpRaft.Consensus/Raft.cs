@@ -55,8 +55,6 @@ internal sealed class Raft
 
     public SoftState SoftState => new(Role, LeaderId, Term);
 
-    public int ElectionElapsed => electionElapsed;
-
     public void Send(Message message) => Outbox.Add(message);
 
     public void Tick()

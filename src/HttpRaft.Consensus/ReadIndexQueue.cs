@@ -10,13 +10,10 @@ internal sealed class ReadIndexQueue
 {
     private readonly Queue<PendingRead> waitingForQuorum = new();
     private readonly List<PendingRead> waitingForTermCommit = [];
+    private bool roundOpen;
 
     /// <summary>The round the next heartbeat carries; reads added since the last heartbeat share it.</summary>
     public long CurrentRound { get; private set; }
-
-    private bool roundOpen;
-
-    public int Count => waitingForQuorum.Count + waitingForTermCommit.Count;
 
     /// <summary>A read that cannot get an index until the leader has committed an entry of its own term.</summary>
     public void WaitForTermCommit(long requestId, int from) => waitingForTermCommit.Add(new PendingRead(requestId, from, 0, 0));

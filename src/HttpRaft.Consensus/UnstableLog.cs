@@ -11,8 +11,6 @@ internal sealed class UnstableLog(long offset)
 
     public long Offset { get; private set; } = offset;
 
-    public int Count => entries.Count;
-
     public IReadOnlyList<Entry> Entries => entries;
 
     public long? LastIndex => entries.Count == 0 ? null : Offset + entries.Count - 1;
