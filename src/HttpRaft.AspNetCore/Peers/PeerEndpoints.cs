@@ -5,7 +5,10 @@ using Microsoft.AspNetCore.Routing;
 
 namespace HttpRaft.AspNetCore;
 
-/// <summary>Maps the peer API (DESIGN §4): one POST route per message kind under <c>/raft/</c>, served on the peer port only.</summary>
+/// <summary>
+/// Maps the peer API (DESIGN §4), served on the peer port only: <c>/raft/stream</c>, the long-lived binary stream
+/// the nodes send on, and one JSON POST route per message kind under <c>/raft/</c> for tools and older senders.
+/// </summary>
 public static class PeerEndpoints
 {
     public static RouteGroupBuilder MapHttpRaftPeers(this IEndpointRouteBuilder endpoints)
@@ -18,6 +21,8 @@ public static class PeerEndpoints
             group.MapPost(route.Name, (HttpContext context, PeerReceiver receiver) => receiver.ReceiveAsync(context, route))
                 .WithName($"raft-{route.Name}");
         }
+        group.MapPost("stream", (HttpContext context, PeerStreamReceiver receiver) => receiver.ReceiveAsync(context))
+            .WithName("raft-stream");
         return group;
     }
 }
