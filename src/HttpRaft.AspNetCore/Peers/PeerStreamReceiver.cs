@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +19,8 @@ namespace HttpRaft.AspNetCore.Peers;
 /// stream waits (TCP pushes back on the sender) rather than dropping a message out of the middle of a pipeline.
 /// A frame that does not decode or validate ends the stream with 400: nothing after it can be trusted.
 /// </summary>
-internal sealed class PeerStreamReceiver(NodeInbox inbox, IOptions<RaftHostOptions> options, ILogger<PeerStreamReceiver> logger)
+internal sealed class PeerStreamReceiver(
+    NodeInbox inbox, IOptions<RaftHostOptions> options, IHostApplicationLifetime lifetime, ILogger<PeerStreamReceiver> logger)
 {
     public const string Path = PeerRoute.Prefix + "/stream";
 
@@ -28,12 +30,20 @@ internal sealed class PeerStreamReceiver(NodeInbox inbox, IOptions<RaftHostOptio
     {
         ArgumentNullException.ThrowIfNull(context);
         AllowEndlessBody(context);
+        // The stream never ends by itself: end it when this node stops, or the server would wait out its shutdown timeout.
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         try
         {
-            var problem = await ReadFramesAsync(context.Request.BodyReader, context.RequestAborted).ConfigureAwait(false);
+            var problem = await ReadFramesAsync(context.Request.BodyReader, ending.Token).ConfigureAwait(false);
             if (problem is null) return TypedResults.Accepted((string?)null);
             HostLog.RejectedMessage(logger, Path, problem);
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, detail: problem);
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // Cut the connection: the server would otherwise try to drain a body the peer never stops sending.
+            context.Abort();
+            return TypedResults.Accepted((string?)null);
         }
         catch (Exception e) when (e is BadHttpRequestException or ConnectionResetException or IOException or OperationCanceledException)
         {
