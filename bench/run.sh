@@ -103,14 +103,17 @@ tck=$(getconf CLK_TCK)
 # ---------------------------------------------------------------------------------------------- processes
 work=$(mktemp -d "${TMPDIR:-/tmp}/httpraft-bench.XXXXXX")
 pids=()            # every process this script started and has not stopped yet
-stop_pids() {      # TERM, then KILL whatever is still alive 5 s later
+stop_pids() {      # TERM (to each and to its children), then KILL whatever is still alive 5 s later
   local p deadline=$((SECONDS + 5))
-  for p in "$@"; do kill "$p" 2>/dev/null || true; done
+  for p in "$@"; do pkill -TERM -P "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; done
   for p in "$@"; do
     while kill -0 "$p" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.05; done
     kill -9 "$p" 2>/dev/null || true
     wait "$p" 2>/dev/null || true
   done
+  untrack "$@"
+}
+untrack() {        # forgets processes that have ended
   local keep_pids=() q
   for q in "${pids[@]}"; do [[ " $* " == *" $q "* ]] || keep_pids+=("$q"); done
   pids=("${keep_pids[@]}")
@@ -160,11 +163,12 @@ cpu_ticks() { # utime+stime of the given processes, in clock ticks
   done
   echo "$total"
 }
-box_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9; exit}' /proc/stat; }
+# user+nice+system+steal of the whole machine; irq and softirq time are left out, since the kernel charges them to no
+# process (much of it is this load's own loopback traffic) and they would read as other people's work.
+box_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $9; exit}' /proc/stat; }
 
 # ---------------------------------------------------------------------------------------------- one wrk run
 rows="$work/rows.tsv"; : >"$rows"
-last_ok=0
 # run_wrk TARGET CLIENTS BATCH SECONDS SCRIPT URL [record]: one wrk run against URL; with "record", its numbers become a row.
 run_wrk() {
   local target=$1 c=$2 batch=$3 secs=$4 script=$5 url=$6 record=${7:-}
@@ -172,10 +176,14 @@ run_wrk() {
   [ "$t" -le "$c" ] || t=$c
   local out="$work/wrk-$target-$c-$batch-$secs.out" srv0 box0 srv1 box1
   srv0=$(cpu_ticks "${group_pids[@]}"); box0=$(box_ticks)
-  # sh reports wrk's own CPU (its children's utime/stime, fields 16 and 17 of its stat) once wrk has exited.
+  # sh reports wrk's own CPU (its children's utime/stime, fields 16 and 17 of its stat) once wrk has exited. It runs
+  # in the background so that a signal to this script is handled at once (bash runs traps during wait, not during a
+  # foreground command), and stop_pids stops wrk with it.
   sh -c 'wrk "$@"; s=$?; read -r stat </proc/$$/stat; echo "CHILDSTAT ${stat##*") "}"; exit $s' sh \
-    -t "$t" -c "$c" -d "${secs}s" --timeout 10s -s "$script" "$url" -- "$batch" >"$out" 2>&1 \
-    || { cat "$out" >&2; fail "wrk failed against $url"; }
+    -t "$t" -c "$c" -d "${secs}s" --timeout 10s -s "$script" "$url" -- "$batch" >"$out" 2>&1 </dev/null &
+  local wrapper=$!; pids+=("$wrapper")
+  wait "$wrapper" || { cat "$out" >&2; fail "wrk failed against $url"; }
+  untrack "$wrapper"
   srv1=$(cpu_ticks "${group_pids[@]}"); box1=$(box_ticks)
   check_alive "$target"
   local line; line=$(grep '^BENCH ' "$out") || { cat "$out" >&2; fail "wrk printed no numbers for $target at $c clients"; }
@@ -183,7 +191,6 @@ run_wrk() {
   declare -A v=()
   local kv
   for kv in ${line#BENCH }; do v[${kv%%=*}]=${kv#*=}; done
-  last_ok=$((v[requests] - v[non2xx]))
   [ -n "$record" ] || return 0
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
     "$target" "$c" "$t" "$batch" "${v[duration_us]}" "${v[requests]}" "${v[non2xx]}" \
@@ -191,23 +198,30 @@ run_wrk() {
     "$(awk -v a="$srv0" -v b="$srv1" -v t="$tck" 'BEGIN{printf "%.2f", (b - a) / t}')" \
     "$(awk -v a="$wrk_ticks" -v t="$tck" 'BEGIN{printf "%.2f", a / t}')" \
     "$(awk -v a="$box0" -v b="$box1" -v t="$tck" 'BEGIN{printf "%.2f", (b - a) / t}')" "$url" >>"$rows"
-  awk -F'\t' -v c="$c" 'END{printf "bench:   %-8s %3d clients: %.0f requests/s, %d non-2xx, %d socket errors, p50 %.2f ms, p99 %.2f ms\n",
+  awk -F'\t' -v c="$c" 'END{printf "bench:   %-8s %3d clients: %.0f 2xx/s, %d non-2xx, %d socket errors, p50 %.2f ms, p99 %.2f ms\n",
     $1, c, ($6 - $7) / ($5 / 1e6), $7, $8, $9 / 1000, $11 / 1000}' "$rows" >&2
 }
 
 # measure TARGET SCRIPT URL_FUNCTION [batch]: a warm-up, one recorded run per client count, then the batch rows.
 # URL_FUNCTION sets target_url (the leader's, found again before every run, since leadership may move).
 measure() {
-  local target=$1 script=$2 url_of=$3 batch_rows=${4:-} c idle0
-  idle0=$(cpu_ticks "${group_pids[@]}"); sleep 2  # sleep measures here; it synchronises nothing
-  note "$target: idle, its processes used $(awk -v a="$idle0" -v b="$(cpu_ticks "${group_pids[@]}")" -v t="$tck" \
-    'BEGIN{printf "%.0f", (b - a) / t / 2 * 100}')% of one core over 2 s"
+  local target=$1 script=$2 url_of=$3 batch_rows=${4:-} c
   note "$target: warming up for ${warmup} s"
   $url_of; run_wrk "$target" "$([ "$smoke" = true ] && echo 16 || echo 64)" 0 "$warmup" "$script" "$target_url"
   for c in $clients; do $url_of; run_wrk "$target" "$c" 0 "$duration" "$script" "$target_url" record; done
   if [ -n "$batch_rows" ]; then
     for c in $batch_clients; do $url_of; run_wrk "$target-batch" "$c" "$batch_size" "$duration" "$script" "$target_url" record; done
   fi
+  idle_cpu "$target"
+}
+
+# idle_cpu TARGET: what the target's processes burn with no load, measured over 3 s once the runs are over (right after
+# start-up the figure would be JIT compilation, not the idle loop).
+idle_cpu() {
+  local before; before=$(cpu_ticks "${group_pids[@]}")
+  sleep 3   # the sleep is the measurement's window; it synchronises nothing
+  run_notes+="- $1 idle after its runs: $(awk -v a="$before" -v b="$(cpu_ticks "${group_pids[@]}")" -v t="$tck" \
+    'BEGIN{printf "%.0f", (b - a) / t / 3 * 100}')% of one core (all its processes, 3 s without load)"$'\n'
 }
 
 # first_write TARGET URL_FUNCTION BODY STATUS: repeats one write until it answers STATUS, for at most 30 s (a process
@@ -224,6 +238,9 @@ first_write() {
     sleep 0.1
   done
 }
+
+run_notes=""
+log_lines() { run_notes+="- the three HttpRaft nodes wrote $(cat "$work"/httpraft/node-*.log | wc -l) log lines in all"$'\n'; }
 
 # ---------------------------------------------------------------------------------------------- HttpRaft
 publish_dir="$bench/.publish"
@@ -342,6 +359,7 @@ memory_run() {
   httpraft_url; run_wrk httpraft "$memory_clients" 0 "$memory_duration" "$bench/wrk/append.lua" "$target_url" record
   stop_pids "$sampler"
   sample
+  idle_cpu httpraft; log_lines
   stop_group
   {
     echo "### Resident set (VmRSS) of each node, sampled every ${memory_interval} s during ${memory_duration} s at ${memory_clients} clients"
@@ -363,8 +381,7 @@ if $memory; then
 else
   for target in $targets; do
     case $target in
-      httpraft) start_httpraft; measure httpraft "$bench/wrk/append.lua" httpraft_url batch
-                note "httpraft: node logs hold $(cat "$work"/httpraft/node-*.log | wc -l) lines"; stop_group ;;
+      httpraft) start_httpraft; measure httpraft "$bench/wrk/append.lua" httpraft_url batch; log_lines; stop_group ;;
       empty) start_empty; measure empty "$bench/wrk/append.lua" empty_url; stop_group ;;
       etcd) start_etcd; measure etcd "$bench/wrk/etcd-put.lua" etcd_url; stop_group ;;
     esac
@@ -380,6 +397,7 @@ report="$work/report.md"
   echo "- commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench/EmptyEndpoint 2>/dev/null || echo ' (with uncommitted changes)'), $(nproc) cores (${cpu_model:-unknown CPU}), $(uname -r), .NET $(dotnet --version), $(wrk -v 2>&1 | head -n 1 | awk '{print "wrk " $2}')$(command -v etcd >/dev/null && wants etcd && echo ", etcd $(etcd --version | awk 'NR == 1 {print $3}')")"
   echo "- ${duration} s per row after a ${warmup} s warm-up per target, 100-byte entries, every process on this machine over loopback; BENCH_ENV for the nodes: ${BENCH_ENV:-(none)}"
   [ -z "$etcd_note" ] || echo "- $etcd_note"
+  printf '%s' "$run_notes"
   echo "- etcd rows go to the member etcdctl reports as leader; HttpRaft rows to the node whose /status says Leader"
   echo
   echo "| target | clients | writes/s | p50 ms | p90 ms | p99 ms | p99.9 ms | non-2xx | socket errors | server CPU µs/write | wrk CPU µs/request | others' CPU % |"
