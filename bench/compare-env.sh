@@ -46,7 +46,7 @@ for round in $(seq "$repeat"); do
   for i in "${!settings[@]}"; do
     echo "compare-env: round $round, setting $((i + 1))/${#settings[@]}: ${settings[$i]:-(shipped defaults)}" >&2
     BENCH_ENV="${settings[$i]}" bash bench/run.sh --targets httpraft --clients "$clients" --no-batch \
-      --duration "$duration" --warmup "$warmup" --tsv "$work/$i-$round.tsv" $publish >"$work/$i-$round.out" 2>&1 \
+      --duration "$duration" --warmup "$warmup" --tsv "$work/$i-$round.tsv" --no-save $publish >"$work/$i-$round.out" 2>&1 \
       || { tail -n 5 "$work/$i-$round.out" >&2; fail "bench/run.sh failed for '${settings[$i]}'"; }
     publish=--no-publish
   done

@@ -18,10 +18,11 @@
 #                         sampling each node's VmRSS every --memory-interval S (10)
 #   --no-publish          reuse bench/.publish from an earlier run instead of publishing again
 #   --tsv FILE            also write the raw measurements (one tab-separated row per run) to FILE
+#   --no-save             do not write bench/results/<UTC time>.md
 #   --keep                keep the temporary directory (node logs, data) instead of deleting it
 #
 # BENCH_ENV="DOTNET_gcServer=0 DOTNET_TieredPGO=1" applies NAME=VALUE settings to the HttpRaft node processes only.
-# Results: printed as Markdown and written to bench/results/<UTC time>.md (not for --smoke).
+# Results: printed as Markdown and written to bench/results/<UTC time>.md (not for --smoke or --no-save).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -32,7 +33,7 @@ note() { echo "bench: $*" >&2; }
 
 duration=20 warmup=5 clients="1 16 64 256" targets="httpraft empty etcd" etcd_mode=auto
 batch_size=100 batch_clients="16 64" threads="" smoke=false memory=false memory_duration=300 memory_interval=10
-memory_clients=64 publish=true tsv_out="" keep=false
+memory_clients=64 publish=true tsv_out="" keep=false save=true
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration=$2; shift ;;
@@ -52,13 +53,14 @@ while [ $# -gt 0 ]; do
     --memory-clients) memory_clients=$2; shift ;;
     --no-publish) publish=false ;;
     --tsv) tsv_out=$2; shift ;;
+    --no-save) save=false ;;
     --keep) keep=true ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) fail "unknown option $1 (see --help)" ;;
   esac
   shift
 done
-if $smoke; then duration=3 warmup=1 clients=16 targets=httpraft batch_clients=""; fi
+if $smoke; then duration=3 warmup=1 clients=16 targets=httpraft batch_clients="" save=false; fi
 if $memory; then targets=httpraft batch_clients="" duration=$memory_duration; fi
 for n in $duration $warmup $batch_size $memory_duration $memory_interval $memory_clients $clients $batch_clients ${threads:-1}; do
   [[ $n =~ ^[0-9]+$ ]] && [ "$n" -gt 0 ] || fail "'$n' is not a positive whole number"
@@ -428,7 +430,7 @@ report="$work/report.md"
 echo
 cat "$report"
 [ -z "$tsv_out" ] || cp "$rows" "$tsv_out"
-if ! $smoke; then
+if $save; then
   mkdir -p "$bench/results"
   cp "$report" "$bench/results/$started.md"
   note "written to bench/results/$started.md"
