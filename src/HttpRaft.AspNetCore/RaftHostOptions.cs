@@ -66,6 +66,15 @@ public sealed class RaftHostOptions
     /// <summary>Upper bound on entry bytes in one AppendEntries message (at least one entry is always sent).</summary>
     public long MaxAppendBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// How many idempotency keys each node remembers: the keys of the last this-many keyed appends, by count. A retry
+    /// with an older key appends again. Rebuilt from the log at start-up.
+    /// </summary>
+    public int IdempotencyKeys { get; set; } = 100_000;
+
+    /// <summary>Concurrent long-polls (<c>GET /log?wait=</c>) a node serves; beyond it, 429 with Retry-After.</summary>
+    public int MaxLongPolls { get; set; } = 1024;
+
     /// <summary>Bytes a leader may hold appended but uncommitted before it refuses proposals with 503; 0 = no bound.</summary>
     public long MaxUncommittedBytes { get; set; } = 64L * 1024 * 1024;
 
