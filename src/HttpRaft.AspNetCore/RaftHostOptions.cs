@@ -67,10 +67,11 @@ public sealed class RaftHostOptions
     public long MaxAppendBytes { get; set; } = 1024 * 1024;
 
     /// <summary>
-    /// How many idempotency keys each node remembers: the keys of the last this-many keyed appends, by count. A retry
-    /// with an older key appends again. Rebuilt from the log at start-up.
+    /// How long idempotency keys are remembered, in log entries: a key is known while its entry is among the last
+    /// this-many entries applied (so at most this many keys). A retry with an older key appends again. At start-up a
+    /// node reads these last entries back to rebuild its table.
     /// </summary>
-    public int IdempotencyKeys { get; set; } = 100_000;
+    public int IdempotencyWindow { get; set; } = 100_000;
 
     /// <summary>Concurrent long-polls (<c>GET /log?wait=</c>) a node serves; beyond it, 429 with Retry-After.</summary>
     public int MaxLongPolls { get; set; } = 1024;

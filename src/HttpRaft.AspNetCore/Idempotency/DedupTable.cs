@@ -7,14 +7,13 @@ internal sealed record KeyedAppend(long FirstIndex, long LastIndex, long Term, b
 }
 
 /// <summary>
-/// The idempotency keys of the last <c>capacity</c> keyed appends applied, oldest forgotten first. Filled in apply
-/// order from the log itself, so every node holds the same table for the same applied index. Owned by the node
-/// loop; not thread-safe.
+/// The idempotency keys of applied keyed appends, in apply order, until the window moves past them. Filled from the
+/// log itself, so every node holds the same table for the same applied index. Owned by the node loop; not thread-safe.
 /// </summary>
-internal sealed class DedupTable(int capacity)
+internal sealed class DedupTable
 {
     private readonly Dictionary<string, KeyedAppend> byKey = new(StringComparer.Ordinal);
-    private readonly Queue<string> order = new();
+    private readonly Queue<(string Key, long Index)> order = new();
 
     public int Count => byKey.Count;
 
@@ -23,8 +22,16 @@ internal sealed class DedupTable(int capacity)
     /// <summary>Remembers <paramref name="key"/>; the first append with a key wins, so a duplicate in the log never changes the answer.</summary>
     public void Add(string key, KeyedAppend append)
     {
-        if (!byKey.TryAdd(key, append)) return;
-        order.Enqueue(key);
-        if (order.Count > capacity) byKey.Remove(order.Dequeue());
+        if (byKey.TryAdd(key, append)) order.Enqueue((key, append.FirstIndex));
+    }
+
+    /// <summary>Forgets the keys of appends at or below <paramref name="index"/>: they left the window.</summary>
+    public void ForgetThrough(long index)
+    {
+        while (order.TryPeek(out var oldest) && oldest.Index <= index)
+        {
+            order.Dequeue();
+            byKey.Remove(oldest.Key);
+        }
     }
 }

@@ -7,15 +7,16 @@ namespace HttpRaft.AspNetCore.Idempotency;
 /// Exactly-once appends, decided on the node loop before a keyed proposal reaches the core: a key already applied
 /// gets its original answer (or a conflict), a key still in flight on this leader waits for that append instead of
 /// appending twice, and a new leader holds keyed proposals back until it has applied every entry of earlier terms
-/// (only then does its table know every key its log holds). Owned by the node loop; not thread-safe.
+/// (only then does its table know every key its log holds). A key is remembered while its entry is among the last
+/// <c>window</c> log entries applied, so the table a restart rebuilds (by reading just those entries) is the one the
+/// node had. Owned by the node loop; not thread-safe.
 /// </summary>
-internal sealed class IdempotentAppends(int capacity)
+internal sealed class IdempotentAppends(long window)
 {
-    // Entries read per storage call when rebuilding; bounded by bytes too, so large entries cannot balloon a read.
-    private const int RebuildChunk = 1024;
+    // Bytes read per storage call when rebuilding, so large entries cannot balloon one read.
     private const long RebuildChunkBytes = 4 * 1024 * 1024;
 
-    private readonly DedupTable table = new(capacity);
+    private readonly DedupTable table = new();
     private readonly Dictionary<string, ProposeInput> inFlight = new(StringComparer.Ordinal);
     private readonly List<ProposeInput> deferred = [];
 
@@ -63,6 +64,7 @@ internal sealed class IdempotentAppends(int capacity)
             if (entry.Kind != EntryKind.Keyed || KeyedEnvelope.ReadHeader(entry.Data.Span) is not { } header) continue;
             Learn(entry.Index, entry.Term, header);
         }
+        if (committed.Count > 0) table.ForgetThrough(committed[^1].Index - window);
     }
 
     /// <summary>This node stopped leading: its in-flight keys are the waiters' business now; held-back proposals were never appended.</summary>
@@ -79,46 +81,23 @@ internal sealed class IdempotentAppends(int capacity)
         foreach (var proposal in TakeDeferred()) proposal.Complete(AppendResult.Failed(AppendOutcome.Stopped, RaftNode.None));
     }
 
-    /// <summary>
-    /// Rebuilds the table after a restart from the applied part of the log, newest first until it holds
-    /// <c>capacity</c> keys (or the log's start), then learned oldest first as the loop learned them.
-    /// </summary>
+    /// <summary>Rebuilds the table after a restart from the window's entries: the last <c>window</c> applied ones, read oldest first.</summary>
     public void Rebuild(IRaftLogStorage storage, long appliedIndex)
     {
-        var found = new List<(long Index, long Term, KeyedHeader Header)>();
-        var high = appliedIndex + 1;
-        while (high > storage.FirstIndex && found.Count < capacity)
+        var low = Math.Max(storage.FirstIndex, appliedIndex - window + 1);
+        while (low <= appliedIndex)
         {
-            var low = Math.Max(storage.FirstIndex, high - RebuildChunk);
-            var chunk = KeyedHeadersIn(storage, low, high);
-            chunk.Reverse();
-            found.AddRange(chunk);
-            high = low;
+            var part = storage.Entries(low, appliedIndex + 1, RebuildChunkBytes);
+            if (part.Count == 0) break;
+            OnApplied(part);
+            low = part[^1].Index + 1;
         }
-        found.Reverse();
-        foreach (var (index, term, header) in found) Learn(index, term, header);
     }
 
     private void Learn(long index, long term, KeyedHeader header)
     {
         table.Add(header.Key, new KeyedAppend(index, index + header.EntryCount - 1, term, header.RequestHash));
         inFlight.Remove(header.Key);
-    }
-
-    private static List<(long, long, KeyedHeader)> KeyedHeadersIn(IRaftLogStorage storage, long low, long high)
-    {
-        var headers = new List<(long, long, KeyedHeader)>();
-        while (low < high)
-        {
-            var part = storage.Entries(low, high, RebuildChunkBytes);
-            if (part.Count == 0) break;
-            foreach (var entry in part)
-            {
-                if (entry.Kind == EntryKind.Keyed && KeyedEnvelope.ReadHeader(entry.Data.Span) is { } header) headers.Add((entry.Index, entry.Term, header));
-            }
-            low = part[^1].Index + 1;
-        }
-        return headers;
     }
 
     private static AppendResult Replay(KeyedAppend done, KeyedHeader request, int leaderId) => done.SameRequest(request.RequestHash)

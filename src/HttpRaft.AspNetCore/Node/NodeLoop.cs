@@ -28,7 +28,7 @@ internal sealed class NodeLoop(
     private readonly RaftHostOptions settings = options.Value;
     private readonly CommitWaiters waiters = new();
     private readonly PendingReads reads = new();
-    private readonly IdempotentAppends keyed = new(options.Value.IdempotencyKeys);
+    private readonly IdempotentAppends keyed = new(options.Value.IdempotencyWindow);
     private RaftNode? core;
     private long ticks;
     private long applied;

@@ -28,7 +28,7 @@ internal static class LogApi
                 "not commit within the commit timeout, 503 with Retry-After. With an `Idempotency-Key` header (1–128 visible " +
                 "ASCII characters) the append happens at most once: a retry with the same key and entry, on any node and " +
                 "after a leader change or restart, gets the original 201 (index and term) with `Idempotent-Replayed: true`; " +
-                "the same key with a different entry gets 422. Keys are remembered for the last `idempotencyKeys` keyed appends.");
+                "the same key with a different entry gets 422. A key is remembered while its entry is among the last `idempotencyWindow` log entries (default 100,000).");
         group.MapGet("", ReadPageAsync)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)

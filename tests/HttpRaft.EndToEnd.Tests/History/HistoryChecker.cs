@@ -75,7 +75,7 @@ internal static class HistoryChecker
                 if (index < read.From || (read.Truncated && index > read.Max)) continue;
                 if (!read.Entries.TryGetValue(index, out var seen) || seen != acks[i].Entry)
                 {
-                    violations.Add($"a linearizable read on node {read.Node} from {read.From} (up to {read.Max}) misses '{acks[i].Entry}', acknowledged at {index} before the read started");
+                    violations.Add($"a read on node {read.Node} from {read.From} (up to {read.Max}) misses '{acks[i].Entry}', acknowledged at {index} before the read started");
                 }
             }
         }
@@ -95,7 +95,7 @@ internal static class HistoryChecker
             var seen = highest[before - 1];
             if (seen >= read.From && read.Max < seen)
             {
-                violations.Add($"a linearizable read on node {read.Node} shows up to {read.Max}, less than the {seen} a read that ended before it started showed");
+                violations.Add($"a read on node {read.Node} shows up to {read.Max}, less than the {seen} a read that ended before it started showed");
             }
         }
     }

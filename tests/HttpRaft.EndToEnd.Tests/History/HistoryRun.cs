@@ -22,6 +22,9 @@ internal sealed class HistoryRun(LocalCluster cluster, HistoryClients clients, i
 
     public int Kills { get; private set; }
 
+    /// <summary>Counts a leader seen outside the run (the one that leads at the end).</summary>
+    public void SawLeader(long term, int id) => leaders.Add((term, id));
+
     /// <summary>Distinct (term, leader) pairs seen, less the first.</summary>
     public int LeaderChanges => Math.Max(0, leaders.Count - 1);
 

@@ -31,7 +31,8 @@ public sealed class HistoryTests(ITestOutputHelper output, Report report) : ICla
             var run = new HistoryRun(cluster, clients, seed, output, clock);
             await run.RunAsync(Writers, Readers, TimeSpan.FromSeconds(seconds));
 
-            var (final, _) = await cluster.WaitForLeaderAsync(cluster.Nodes, afterTerm: 0, ElectionDeadline);
+            var (final, finalStatus) = await cluster.WaitForLeaderAsync(cluster.Nodes, afterTerm: 0, ElectionDeadline);
+            run.SawLeader(finalStatus.Term, final.Id);
             var last = await clients.AppendAsync("final", new Random(seed));
             Assert.NotNull(last.Acknowledged);
             foreach (var node in cluster.Nodes) await cluster.WaitForStatusAsync(node, s => s.CommitIndex >= last.Acknowledged!.Value.Index, ElectionDeadline);
