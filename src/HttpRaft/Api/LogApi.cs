@@ -75,7 +75,7 @@ internal static class LogApi
     }
 
     private static async Task<Results<Ok<LogPageResponse>, ProblemHttpResult>> ReadPageAsync(
-        IRaftLog log, LongPollSlots slots, TimeProvider time, HttpResponse response, CancellationToken cancellationToken,
+        IRaftLog log, LongPollSlots slots, TimeProvider time, IHostApplicationLifetime lifetime, HttpResponse response, CancellationToken cancellationToken,
         long index = 1, int limit = DefaultLimit, int wait = 0, string? consistency = null)
     {
         if (index < 1) return BadQuery("index must be at least 1");
@@ -86,7 +86,7 @@ internal static class LogApi
         if (wait > 0 && slot is null) return LongPollSlots.Busy(response);
         if (await ReadConsistency.BarrierAsync(log, level, cancellationToken).ConfigureAwait(false) is not { } readIndex) return ReadConsistency.Unconfirmed(log, response);
         var page = wait > 0
-            ? await LogTail.ReadAsync(log, index, limit, TimeSpan.FromMilliseconds(wait), time, cancellationToken).ConfigureAwait(false)
+            ? await LogTail.ReadAsync(log, index, limit, TimeSpan.FromMilliseconds(wait), time, lifetime.ApplicationStopping, cancellationToken).ConfigureAwait(false)
             : log.ReadCommitted(index, limit);
         ReadConsistency.Stamp(response, level, page.CommitIndex, readIndex);
         var shownReadIndex = level == Consistency.Linearizable ? readIndex : (long?)null;

@@ -67,5 +67,24 @@ public sealed class LongPollTests
         await Eventually.HoldsAsync(() => Slots(cluster, leader).InUse == 0, "the abandoned long-polls to give their slots back");
     }
 
+    [Fact]
+    public async Task A_waiting_long_poll_answers_when_its_node_shuts_down_instead_of_holding_up_the_shutdown()
+    {
+        await using var cluster = TestCluster.Start();
+        var leader = await cluster.WaitForLeaderAsync();
+        var follower = cluster.OtherThan(leader);
+        var poll = cluster.Http.GetAsync(cluster.Api(follower, "/log?index=1000000&wait=60000"));
+        await Eventually.HoldsAsync(() => Slots(cluster, follower).InUse == 1, "the long-poll to be waiting");
+
+        var clock = Stopwatch.StartNew();
+        await cluster.StopNodeAsync(follower);
+
+        using var response = await poll;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty((await response.Content.ReadFromJsonAsync<PageJson>())!.Entries);
+        // Far below the 60 s wait and the host's 30 s shutdown timeout.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"stopping took {clock.ElapsedMilliseconds} ms");
+    }
+
     private static LongPollSlots Slots(TestCluster cluster, int id) => cluster.Services(id).GetRequiredService<LongPollSlots>();
 }
