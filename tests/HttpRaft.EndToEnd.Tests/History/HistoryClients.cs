@@ -51,8 +51,11 @@ internal sealed class HistoryClients(LocalCluster cluster, Stopwatch clock, stri
         return new AppendOp(entry, start, clock.ElapsedTicks, null);
     }
 
-    /// <summary>One page read on <paramref name="node"/> from <paramref name="from"/>; null when refused or unanswered (those promise nothing).</summary>
-    public async Task<ReadOp?> ReadAsync(int node, long from)
+    /// <summary>
+    /// One page read on <paramref name="node"/> from <paramref name="from"/>; the op is null when refused or unanswered
+    /// (those promise nothing), and the failure says how.
+    /// </summary>
+    public async Task<(ReadOp? Read, string? Failure)> ReadAsync(int node, long from)
     {
         var start = clock.ElapsedTicks;
         try
@@ -60,14 +63,14 @@ internal sealed class HistoryClients(LocalCluster cluster, Stopwatch clock, stri
             using var timeout = new CancellationTokenSource(ReadTimeout);
             var uri = cluster.Nodes[node].ApiUri($"/log?index={from}&limit={ReadLimit}&consistency={readConsistency}");
             using var response = await cluster.Http.GetAsync(uri, timeout.Token);
-            if (response.StatusCode != HttpStatusCode.OK) return null;
+            if (response.StatusCode != HttpStatusCode.OK) return (null, $"{(int)response.StatusCode}");
             var page = (await response.Content.ReadFromJsonAsync<Page>(timeout.Token))!;
             var entries = page.Entries.ToDictionary(e => e.Index, e => e.Entry);
-            return new ReadOp(node, start, clock.ElapsedTicks, from, entries, page.Entries.Count == ReadLimit);
+            return (new ReadOp(node, start, clock.ElapsedTicks, from, entries, page.Entries.Count == ReadLimit), null);
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
         {
-            return null;
+            return (null, e is HttpRequestException ? "connection failed" : "timed out");
         }
     }
 

@@ -11,6 +11,7 @@ internal sealed class HistoryRun(LocalCluster cluster, HistoryClients clients, i
     private readonly List<AppendOp> appends = [];
     private readonly List<ReadOp> reads = [];
     private readonly HashSet<(long Term, int Leader)> leaders = [];
+    private readonly Dictionary<string, int> readFailures = [];
     private long highestAck;
     private int readAttempts;
 
@@ -19,6 +20,15 @@ internal sealed class HistoryRun(LocalCluster cluster, HistoryClients clients, i
     public IReadOnlyList<ReadOp> Reads => reads;
 
     public int ReadAttempts => readAttempts;
+
+    /// <summary>Why reads went unanswered: status code or client-side failure, with counts.</summary>
+    public string ReadFailures
+    {
+        get
+        {
+            lock (readFailures) return readFailures.Count == 0 ? "none" : string.Join(", ", readFailures.OrderByDescending(f => f.Value).Select(f => $"{f.Value}× {f.Key}"));
+        }
+    }
 
     public int Kills { get; private set; }
 
@@ -60,16 +70,18 @@ internal sealed class HistoryRun(LocalCluster cluster, HistoryClients clients, i
             // Near the tail, so each page covers the appends acknowledged recently.
             var from = Math.Max(1, Volatile.Read(ref highestAck) - 200);
             Interlocked.Increment(ref readAttempts);
-            var read = await clients.ReadAsync(random.Next(cluster.Nodes.Count), from);
-            if (read is null) await Task.Delay(50, CancellationToken.None);
-            else
+            var (read, failure) = await clients.ReadAsync(random.Next(cluster.Nodes.Count), from);
+            if (read is not null)
             {
                 lock (reads) reads.Add(read);
+                continue;
             }
+            lock (readFailures) readFailures[failure!] = readFailures.GetValueOrDefault(failure!) + 1;
+            await Task.Delay(50, CancellationToken.None);
         }
     }
 
-    /// <summary>Every 2–5 s: kill -9 the leader, restart it 0.3–1.5 s later on its data directory.</summary>
+    /// <summary>Every 2–5 s: kill -9 the leader, restart it 0.3–1.5 s later on its data directory, and wait until it serves.</summary>
     private async Task NemesisAsync(TimeSpan duration)
     {
         var random = new Random(seed);
@@ -82,7 +94,10 @@ internal sealed class HistoryRun(LocalCluster cluster, HistoryClients clients, i
             Kills++;
             output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0}s: killed the leader, node {leader.Id}; {Count(appends)} appends, {Count(reads)} reads so far");
             await Task.Delay(random.Next(300, 1500));
-            await cluster.RestartAsync(leader.Id);
+            var restarted = await cluster.RestartAsync(leader.Id);
+            // One failure at a time: the next kill waits until the restarted node serves again (a process start takes
+            // seconds on a loaded machine), so the other two always keep a majority between kills.
+            await cluster.WaitForStatusAsync(restarted, _ => true, TimeSpan.FromSeconds(30));
         }
     }
 

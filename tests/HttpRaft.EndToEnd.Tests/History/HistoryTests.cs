@@ -45,7 +45,7 @@ public sealed class HistoryTests(ITestOutputHelper output, Report report) : ICla
             var acked = history.Appends.Count(a => a.Acknowledged is not null);
             report.Line(output, $"History test (seed {seed}, leader {final.Id} at the end): {history.Appends.Count + run.ReadAttempts} operations; "
                 + $"{history.Appends.Count} appends, {acked} acknowledged, {history.Appends.Count - acked} given up; "
-                + $"{run.ReadAttempts} {consistency} reads, {history.Reads.Count} answered; {run.Kills} leader kills, {run.LeaderChanges} leader changes; "
+                + $"{run.ReadAttempts} {consistency} reads, {history.Reads.Count} answered (unanswered: {run.ReadFailures}); {run.Kills} leader kills, {run.LeaderChanges} leader changes; "
                 + $"final log {logs[0].Count} entries on every node; {violations.Count} violations; {clock.Elapsed.TotalSeconds:0} s");
             Assert.Empty(violations);
         }
