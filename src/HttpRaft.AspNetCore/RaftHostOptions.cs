@@ -66,6 +66,16 @@ public sealed class RaftHostOptions
     /// <summary>Upper bound on entry bytes in one AppendEntries message (at least one entry is always sent).</summary>
     public long MaxAppendBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// How long idempotency keys are remembered, in log entries: a key is known while its entry is among the last
+    /// this-many entries applied (so at most this many keys). A retry with an older key appends again. At start-up a
+    /// node reads these last entries back to rebuild its table.
+    /// </summary>
+    public int IdempotencyWindow { get; set; } = 100_000;
+
+    /// <summary>Concurrent long-polls (<c>GET /log?wait=</c>) a node serves; beyond it, 429 with Retry-After.</summary>
+    public int MaxLongPolls { get; set; } = 1024;
+
     /// <summary>Bytes a leader may hold appended but uncommitted before it refuses proposals with 503; 0 = no bound.</summary>
     public long MaxUncommittedBytes { get; set; } = 64L * 1024 * 1024;
 

@@ -50,6 +50,8 @@ internal sealed class RaftHostOptionsValidator : IValidateOptions<RaftHostOption
         if (o.MaxEntryBytes > o.MaxAppendBytes) return "MaxEntryBytes must not exceed MaxAppendBytes";
         // Storage refuses records over 256 MiB when it reopens the log; stay well below.
         if (o.MaxEntryBytes > MaxEntryBytesLimit) return $"MaxEntryBytes must not exceed {MaxEntryBytesLimit} (64 MiB)";
+        if (o.IdempotencyWindow < 1) return "IdempotencyWindow must be at least 1";
+        if (o.MaxLongPolls < 1) return "MaxLongPolls must be at least 1";
         if (o.MaxUncommittedBytes < 0) return "MaxUncommittedBytes must not be negative";
         if (!string.Equals(o.Fsync, "always", StringComparison.OrdinalIgnoreCase) && !string.Equals(o.Fsync, "never", StringComparison.OrdinalIgnoreCase))
         {

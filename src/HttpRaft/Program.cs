@@ -16,6 +16,7 @@ return await StartupGuard.RunAsync(args, async commandLine =>
     builder.Services.AddNodeLogging();
     builder.Services.AddProblemResponses();
     builder.Services.AddClientApiDocs();
+    builder.Services.AddSingleton<LongPollSlots>();
 
     var app = builder.Build();
     StartupGuard.CheckBeforeStart(app.Services);

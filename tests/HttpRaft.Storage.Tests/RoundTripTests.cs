@@ -22,6 +22,16 @@ public sealed class RoundTripTests : IDisposable
     }
 
     [Fact]
+    public void A_keyed_entry_keeps_its_kind_across_a_reopen()
+    {
+        var keyed = new Entry(1, 1, EntryKind.Keyed, Encoding.UTF8.GetBytes("envelope"));
+        using (var storage = dir.Open()) storage.Save(new HardState(1, 0, 1), [keyed], sync: true);
+
+        using var reopened = dir.Open();
+        Assert.True(reopened.ReadRange(1, 2).Single().SameAs(keyed));
+    }
+
+    [Fact]
     public void A_fresh_directory_opens_empty()
     {
         using var storage = dir.Open();

@@ -19,15 +19,20 @@ public enum AppendOutcome
     Stopped,
     /// <summary>Refused: an entry is larger than <see cref="RaftHostOptions.MaxEntryBytes"/>. Nothing was appended; do not retry.</summary>
     TooLarge,
+    /// <summary>Refused: the idempotency key was already used for different entries. Nothing was appended; do not retry.</summary>
+    KeyConflict,
 }
 
 /// <summary>
-/// The answer to <see cref="IRaftLog.AppendAsync"/>: the index range and term the entries were committed at,
+/// The answer to <see cref="IRaftLog.AppendAsync(IReadOnlyList{ReadOnlyMemory{byte}}, string?, CancellationToken)"/>: the index range and term the entries were committed at,
 /// or why not, with the leader this node knows of (<see cref="LeaderApi"/> is its client address as configured).
 /// </summary>
 public sealed record AppendResult(AppendOutcome Outcome, long FirstIndex, long LastIndex, long Term, int LeaderId, string? LeaderApi = null)
 {
     public bool Committed => Outcome == AppendOutcome.Committed;
+
+    /// <summary>True when this is the answer to an earlier append with the same idempotency key, not a new append.</summary>
+    public bool Replayed { get; init; }
 
     internal static AppendResult Failed(AppendOutcome outcome, int leaderId, long term = 0) => new(outcome, 0, 0, term, leaderId);
 }

@@ -23,16 +23,30 @@ public interface IRaftLog
     /// </summary>
     Task<AppendResult> AppendAsync(IReadOnlyList<ReadOnlyMemory<byte>> entries, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Appends exactly once per <paramref name="idempotencyKey"/> (see <see cref="Idempotency.IdempotencyKey"/> for
+    /// what a key may be): a retry with the same key and entries gets the original index and term
+    /// (<see cref="AppendResult.Replayed"/>), even from a new leader after failover or a restart; the same key with
+    /// other entries gets <see cref="AppendOutcome.KeyConflict"/>. Null appends without a key.
+    /// </summary>
+    Task<AppendResult> AppendAsync(IReadOnlyList<ReadOnlyMemory<byte>> entries, string? idempotencyKey, CancellationToken cancellationToken = default);
+
     /// <summary>The most entry data bytes one <see cref="ReadCommitted"/> page holds (4 MiB); a page always holds at least one entry.</summary>
     const int MaxPageBytes = 4 * 1024 * 1024;
 
     /// <summary>
     /// Up to <paramref name="limit"/> committed client entries at or after <paramref name="fromIndex"/>, skipping internal
-    /// no-ops, and at most <see cref="MaxPageBytes"/> of entry data (but at least one entry).
+    /// no-ops and showing only the client's bytes of keyed entries, and at most <see cref="MaxPageBytes"/> of entry data (but at least one entry).
     /// </summary>
     LogPage ReadCommitted(long fromIndex, int limit);
 
-    /// <summary>The committed entry at <paramref name="index"/> (a client entry or an internal no-op), or null if not committed here yet.</summary>
+    /// <summary>
+    /// Waits until this node has applied <paramref name="index"/> (so <see cref="ReadCommitted"/> can see it), woken
+    /// once per applied batch; false when <paramref name="timeout"/> passes first.
+    /// </summary>
+    Task<bool> WaitForAppliedAsync(long index, TimeSpan timeout, CancellationToken cancellationToken = default);
+
+    /// <summary>The committed entry at <paramref name="index"/> (a client entry with only the client's bytes, or an internal no-op), or null if not committed here yet.</summary>
     Entry? GetCommitted(long index);
 
     /// <summary>

@@ -1,3 +1,4 @@
+using HttpRaft.AspNetCore.Idempotency;
 using HttpRaft.AspNetCore.Node;
 using HttpRaft.Consensus;
 using HttpRaft.Storage;
@@ -22,17 +23,30 @@ internal sealed class LocalRaftLog(NodeInbox inbox, NodeViewHolder views, IRaftS
 
     public string? LeaderApiAddress => settings.ApiOf(views.Current.LeaderId);
 
-    public async Task<AppendResult> AppendAsync(IReadOnlyList<ReadOnlyMemory<byte>> entries, CancellationToken cancellationToken = default)
+    public Task<AppendResult> AppendAsync(IReadOnlyList<ReadOnlyMemory<byte>> entries, CancellationToken cancellationToken = default) =>
+        AppendAsync(entries, null, cancellationToken);
+
+    public async Task<AppendResult> AppendAsync(IReadOnlyList<ReadOnlyMemory<byte>> entries, string? idempotencyKey, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entries);
         if (entries.Count == 0) throw new ArgumentException("Append at least one entry.", nameof(entries));
+        if (idempotencyKey is not null && !IdempotencyKey.IsValid(idempotencyKey)) throw new ArgumentException("Not a valid idempotency key.", nameof(idempotencyKey));
         // An entry larger than one AppendEntries message could never be replicated, and would wedge the log behind it.
         if (entries.Any(e => e.Length > settings.MaxEntryBytes)) return Hinted(AppendResult.Failed(AppendOutcome.TooLarge, View.LeaderId));
-        var proposal = new ProposeInput(entries);
+        var proposal = idempotencyKey is null ? new ProposeInput(entries) : Keyed(entries, idempotencyKey);
         var result = inbox.TryPostClient(proposal)
             ? await WaitAsync(proposal.Task, AppendResult.Failed(AppendOutcome.TimedOut, View.LeaderId), cancellationToken).ConfigureAwait(false)
             : AppendResult.Failed(inbox.IsClosed ? AppendOutcome.Stopped : AppendOutcome.Overloaded, View.LeaderId);
         return Hinted(result);
+    }
+
+    /// <summary>A proposal whose first entry carries the key and the hash of all the entries (the key covers the whole append).</summary>
+    private static ProposeInput Keyed(IReadOnlyList<ReadOnlyMemory<byte>> entries, string key)
+    {
+        var header = new KeyedHeader(key, KeyedEnvelope.HashOf(entries), entries.Count);
+        var payloads = entries.ToArray();
+        payloads[0] = KeyedEnvelope.Wrap(header, entries[0].Span);
+        return new ProposeInput(payloads, header);
     }
 
     private AppendResult Hinted(AppendResult result) => result with { LeaderApi = settings.ApiOf(result.LeaderId) };
@@ -54,11 +68,12 @@ internal sealed class LocalRaftLog(NodeInbox inbox, NodeViewHolder views, IRaftS
             if (chunk.Count == 0) break;
             foreach (var entry in chunk)
             {
-                if (entry.Kind != EntryKind.Normal) continue;
+                if (!entry.IsClientEntry) continue;
+                var client = ClientView(entry);
                 // Always at least one entry, so a client can page past any entry whatever its size.
-                if (page.Count > 0 && bytes + entry.Data.Length > IRaftLog.MaxPageBytes) return new LogPage(page, appliedIndex);
-                bytes += entry.Data.Length;
-                page.Add(entry);
+                if (page.Count > 0 && bytes + client.Data.Length > IRaftLog.MaxPageBytes) return new LogPage(page, appliedIndex);
+                bytes += client.Data.Length;
+                page.Add(client);
             }
             next = chunk[^1].Index + 1;
         }
@@ -69,8 +84,15 @@ internal sealed class LocalRaftLog(NodeInbox inbox, NodeViewHolder views, IRaftS
     {
         if (index < 1 || index > View.AppliedIndex) return null;
         var found = storage.ReadRange(index, index + 1);
-        return found.Count == 1 ? found[0] : null;
+        return found.Count == 1 ? ClientView(found[0]) : null;
     }
+
+    /// <summary>What a reader sees of an entry: a keyed entry without its envelope, so retries and readers see the client's bytes only.</summary>
+    private static Entry ClientView(Entry entry) =>
+        entry.Kind == EntryKind.Keyed ? entry with { Data = KeyedEnvelope.ClientData(entry.Data) } : entry;
+
+    public Task<bool> WaitForAppliedAsync(long index, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        views.Applied.WaitForAsync(index, timeout, time, cancellationToken);
 
     public async Task<RaftStatus> GetStatusAsync(CancellationToken cancellationToken = default)
     {

@@ -27,10 +27,18 @@ internal abstract class NodeRequest<T> : NodeInput
     public void Complete(T result) => completion.TrySetResult(result);
 }
 
-/// <summary>Client payloads to append; once appended it remembers where, so the commit can be matched to it.</summary>
-internal sealed class ProposeInput(IReadOnlyList<ReadOnlyMemory<byte>> payloads) : NodeRequest<AppendResult>
+/// <summary>
+/// Client payloads to append; once appended it remembers where, so the commit can be matched to it. A keyed
+/// proposal's first payload is already wrapped in its <see cref="Idempotency.KeyedEnvelope"/>.
+/// </summary>
+internal sealed class ProposeInput(IReadOnlyList<ReadOnlyMemory<byte>> payloads, Idempotency.KeyedHeader? keyed = null) : NodeRequest<AppendResult>
 {
     public IReadOnlyList<ReadOnlyMemory<byte>> Payloads { get; } = payloads;
+
+    /// <summary>The idempotency key and request hash this append carries, or null for a plain append.</summary>
+    public Idempotency.KeyedHeader? Keyed { get; } = keyed;
+
+    public EntryKind FirstKind => Keyed is null ? EntryKind.Normal : EntryKind.Keyed;
 
     public long FirstIndex { get; private set; }
 

@@ -1,5 +1,6 @@
 using HttpRaft.Consensus;
 using HttpRaft.Storage;
+using HttpRaft.AspNetCore.Idempotency;
 using HttpRaft.AspNetCore.Peers;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -27,9 +28,11 @@ internal sealed class NodeLoop(
     private readonly RaftHostOptions settings = options.Value;
     private readonly CommitWaiters waiters = new();
     private readonly PendingReads reads = new();
+    private readonly IdempotentAppends keyed = new(options.Value.IdempotencyWindow);
     private RaftNode? core;
     private long ticks;
     private long applied;
+    private long appliedTerm;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -63,6 +66,8 @@ internal sealed class NodeLoop(
         // Resume from the persisted commit index instead of replaying the whole log.
         core = new RaftNode(settings.ToRaftConfig(applied: NodeViewHolder.AppliedAtStart(storage)), storage);
         applied = Core.Status().AppliedIndex;
+        appliedTerm = storage.Term(applied);
+        keyed.Rebuild(storage, applied);
         // A cluster of one needs no votes: lead at once instead of after an election timeout.
         if (settings.Peers.Count == 1) Core.Campaign();
         HandleReadies();
@@ -81,6 +86,7 @@ internal sealed class NodeLoop(
 
     private void Drain()
     {
+        ProposeDeferred();
         for (var i = 0; i < MaxInputsPerBatch && inbox.Reader.TryRead(out var input); i++) Handle(input);
     }
 
@@ -117,15 +123,26 @@ internal sealed class NodeLoop(
 
     private void Propose(ProposeInput proposal)
     {
-        var result = Core.Propose(proposal.Payloads);
+        // A new leader's table knows every key in its log only once it has applied an entry of its own term.
+        var catchingUp = Core.Role == Role.Leader && appliedTerm != Core.Term;
+        if (proposal.Keyed is not null && !keyed.Admit(proposal, catchingUp, Core.LeaderId)) return;
+        var result = Core.Propose(proposal.Payloads, proposal.FirstKind);
         if (result.Accepted)
         {
             proposal.Appended(result);
             waiters.Add(proposal);
+            if (proposal.Keyed is not null) keyed.Proposed(proposal);
             return;
         }
         var outcome = result.Rejection == ProposeRejection.Overloaded ? AppendOutcome.Overloaded : AppendOutcome.NotLeader;
         proposal.Complete(AppendResult.Failed(outcome, result.LeaderId, result.Term));
+    }
+
+    /// <summary>Proposes the keyed appends held back while this leader caught up, once it has.</summary>
+    private void ProposeDeferred()
+    {
+        if (!keyed.HasDeferred || (Core.Role == Role.Leader && appliedTerm != Core.Term)) return;
+        foreach (var proposal in keyed.TakeDeferred()) Propose(proposal);
     }
 
     private void HandleReadies()
@@ -149,6 +166,8 @@ internal sealed class NodeLoop(
     {
         if (committed.Count == 0) return;
         applied = committed[^1].Index;
+        appliedTerm = committed[^1].Term;
+        keyed.OnApplied(committed);
         // Publish before completing waiters, so a client told "committed" can read its entry at once.
         Publish();
         waiters.OnCommitted(committed, Core.LeaderId);
@@ -158,6 +177,7 @@ internal sealed class NodeLoop(
     {
         HostLog.RoleChanged(logger, soft.Role, soft.Term, soft.LeaderId);
         if (soft.Role != Role.Leader && waiters.Count > 0) waiters.FailAll(AppendOutcome.LeadershipLost, soft.LeaderId, soft.Term);
+        if (soft.Role != Role.Leader) keyed.OnLeadershipLost(soft.LeaderId, soft.Term);
     }
 
     /// <summary>The core; set before the loop reads its first input.</summary>
@@ -171,6 +191,7 @@ internal sealed class NodeLoop(
         inbox.Close();
         waiters.FailAll(AppendOutcome.Stopped, RaftNode.None, 0);
         reads.FailAll();
+        keyed.FailAll();
         while (inbox.Reader.TryRead(out var input))
         {
             switch (input)

@@ -13,7 +13,14 @@ internal sealed class NodeViewHolder(IOptions<RaftHostOptions> options, IRaftSto
 
     public NodeView Current => Volatile.Read(ref current);
 
-    public void Publish(NodeView view) => Volatile.Write(ref current, view);
+    /// <summary>Wakes readers waiting for the applied index (long-polls) each time a publish moves it.</summary>
+    public AppliedIndexSignal Applied { get; } = new(AppliedAtStart(storage));
+
+    public void Publish(NodeView view)
+    {
+        Volatile.Write(ref current, view);
+        Applied.Advance(view.AppliedIndex);
+    }
 
     /// <summary>
     /// Where a (re)started node resumes applying: everything committed before it stopped was applied then (applying

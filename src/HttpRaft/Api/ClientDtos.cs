@@ -39,7 +39,13 @@ internal sealed record LogEntry(long Index, long Term, string Entry)
 /// <summary>A page of committed client entries.</summary>
 /// <param name="Entries">Committed client entries from the requested index on, in index order (internal no-op entries are left out, so indexes may skip).</param>
 /// <param name="CommitIndex">This node's commit index when the page was read.</param>
-internal sealed record LogPageResponse(IReadOnlyList<LogEntry> Entries, long CommitIndex);
+/// <param name="Consistency">`local` or `linearizable`: what the page is guaranteed to reflect.</param>
+/// <param name="ReadIndex">For a linearizable read, the commit index the leader confirmed; the page reflects at least this much.</param>
+internal sealed record LogPageResponse(
+    IReadOnlyList<LogEntry> Entries,
+    long CommitIndex,
+    string Consistency,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ReadIndex = null);
 
 /// <summary>A node as <c>GET /status</c> names it.</summary>
 /// <param name="Id">Its node id.</param>

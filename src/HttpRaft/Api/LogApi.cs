@@ -1,5 +1,6 @@
 using HttpRaft.AspNetCore;
 using HttpRaft.Consensus;
+using Microsoft.AspNetCore.Mvc;
 
 namespace HttpRaft.Api;
 
@@ -17,6 +18,7 @@ internal static class LogApi
         var group = endpoints.MapGroup("/log").WithTags("Log");
         group.MapPost("", AppendAsync)
             .AcceptsEntry()
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithName("AppendEntry")
             .WithSummary("Append an entry")
@@ -25,30 +27,49 @@ internal static class LogApi
                 $"(at most {EntryRequest.MaxBatchEntries}) all or nothing at consecutive indexes, and answers with the first " +
                 "`index` and the `lastIndex`. A follower answers 307 to the " +
                 "leader's `/log` (Location header, and `leader` in the body); with no leader known, or if the entry does " +
-                "not commit within the commit timeout, 503 with Retry-After.");
-        group.MapGet("", ReadPage)
+                "not commit within the commit timeout, 503 with Retry-After. With an `Idempotency-Key` header (1–128 visible " +
+                "ASCII characters) the append happens at most once: a retry with the same key and entry, on any node and " +
+                "after a leader change or restart, gets the original 201 (index and term) with `Idempotent-Replayed: true`; " +
+                "the same key with a different entry gets 422. A key is remembered while its entry is among the last `idempotencyWindow` log entries (default 100,000).");
+        group.MapGet("", ReadPageAsync)
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithName("ReadLog")
             .WithSummary("Read committed entries")
             .WithDescription(
                 $"Committed client entries from `index` (default 1), at most `limit` (default {DefaultLimit}, max {MaxLimit}). " +
                 "Internal no-op entries (one per leader term) are left out, so indexes may skip; every entry appears at the " +
                 "index its append was acknowledged with. A page also holds at most " +
-                $"{IRaftLog.MaxPageBytes / (1024 * 1024)} MiB of entry data (but always at least one entry): page on from the last index returned.");
-        group.MapGet("{index:long}", ReadOne)
+                $"{IRaftLog.MaxPageBytes / (1024 * 1024)} MiB of entry data (but always at least one entry): page on from the last index returned. " +
+                $"`wait` (milliseconds, at most {LogTail.MaxWaitMs}) long-polls: the answer comes as soon as an entry at or after `index` " +
+                "is committed here, or as an empty page when the wait expires (429 when too many long-polls wait). " +
+                $"`consistency`: {ReadConsistency.Accepted}. `linearizable` reflects every append acknowledged before the request " +
+                "(the leader confirms its commit index with a majority; 503 with Retry-After when none can); `local` is what this " +
+                "node has committed. The answer names its consistency and the indexes it reflects (X-Raft-Consistency, " +
+                "X-Raft-Commit-Index, X-Raft-Read-Index).");
+        group.MapGet("{index:long}", ReadOneAsync)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithName("ReadEntry")
             .WithSummary("Read one committed entry")
-            .WithDescription("The committed client entry at `index`; 404 if it is not committed on this node (yet) or holds an internal no-op.");
+            .WithDescription(
+                "The committed client entry at `index`; 404 if it is not committed on this node (yet) or holds an internal no-op. " +
+                $"`consistency`: {ReadConsistency.Accepted}, as for `GET /log`.");
         return group;
     }
 
     private static async Task<Results<Created<AppendedEntry>, LeaderRedirect, ProblemHttpResult>> AppendAsync(
-        EntryRequest request, IRaftLog log, HttpResponse response, CancellationToken cancellationToken)
+        EntryRequest request, IRaftLog log, HttpResponse response, [FromHeader(Name = IdempotencyHeader.Name)] string? idempotencyKey,
+        CancellationToken cancellationToken)
     {
-        var result = await log.AppendAsync(request.ToPayloads(), cancellationToken).ConfigureAwait(false);
+        if (!IdempotencyHeader.IsValid(idempotencyKey)) return IdempotencyHeader.Invalid();
+        var result = await log.AppendAsync(request.ToPayloads(), idempotencyKey, cancellationToken).ConfigureAwait(false);
+        IdempotencyHeader.MarkIfReplayed(response, result);
         if (result.Committed) return Created(request, result);
         if (result.Outcome == AppendOutcome.TooLarge) return EntryRequest.TooLarge(log);
+        if (result.Outcome == AppendOutcome.KeyConflict) return IdempotencyHeader.Conflict(idempotencyKey!);
         // Redirect only when nothing was committed by this node's attempt, so repeating the POST cannot duplicate it.
         var safeToRepeat = result.Outcome is AppendOutcome.NotLeader or AppendOutcome.Overwritten;
         if (safeToRepeat && result.LeaderApi is { } leader && result.LeaderId != log.NodeId) return new LeaderRedirect(leader, "/log");
@@ -61,18 +82,33 @@ internal static class LogApi
             new AppendedEntry(result.FirstIndex, result.Term, result.LastIndex))
         : TypedResults.Created($"/log/{result.FirstIndex}", new AppendedEntry(result.FirstIndex, result.Term));
 
-    private static Results<Ok<LogPageResponse>, ProblemHttpResult> ReadPage(IRaftLog log, long index = 1, int limit = DefaultLimit)
+    private static async Task<Results<Ok<LogPageResponse>, ProblemHttpResult>> ReadPageAsync(
+        IRaftLog log, LongPollSlots slots, TimeProvider time, IHostApplicationLifetime lifetime, HttpResponse response, CancellationToken cancellationToken,
+        long index = 1, int limit = DefaultLimit, int wait = 0, string? consistency = null)
     {
         if (index < 1) return BadQuery("index must be at least 1");
         if (limit is < 1 or > MaxLimit) return BadQuery($"limit must be between 1 and {MaxLimit}");
-        var page = log.ReadCommitted(index, limit);
-        return TypedResults.Ok(new LogPageResponse(page.Entries.Select(LogEntry.From).ToList(), page.CommitIndex));
+        if (wait is < 0 or > LogTail.MaxWaitMs) return BadQuery($"wait must be between 0 and {LogTail.MaxWaitMs} milliseconds");
+        if (!ReadConsistency.TryParse(consistency, out var level)) return BadQuery($"consistency must be {ReadConsistency.Accepted}");
+        using var slot = wait > 0 ? slots.TryTake() : null;
+        if (wait > 0 && slot is null) return LongPollSlots.Busy(response);
+        if (await ReadConsistency.BarrierAsync(log, level, cancellationToken).ConfigureAwait(false) is not { } readIndex) return ReadConsistency.Unconfirmed(log, response);
+        var page = wait > 0
+            ? await LogTail.ReadAsync(log, index, limit, TimeSpan.FromMilliseconds(wait), time, lifetime.ApplicationStopping, cancellationToken).ConfigureAwait(false)
+            : log.ReadCommitted(index, limit);
+        ReadConsistency.Stamp(response, level, page.CommitIndex, readIndex);
+        var shownReadIndex = level == Consistency.Linearizable ? readIndex : (long?)null;
+        return TypedResults.Ok(new LogPageResponse(page.Entries.Select(LogEntry.From).ToList(), page.CommitIndex, level.Name(), shownReadIndex));
     }
 
-    private static Results<Ok<LogEntry>, ProblemHttpResult> ReadOne(IRaftLog log, long index)
+    private static async Task<Results<Ok<LogEntry>, ProblemHttpResult>> ReadOneAsync(
+        IRaftLog log, HttpResponse response, long index, CancellationToken cancellationToken, string? consistency = null)
     {
+        if (!ReadConsistency.TryParse(consistency, out var level)) return BadQuery($"consistency must be {ReadConsistency.Accepted}");
+        if (await ReadConsistency.BarrierAsync(log, level, cancellationToken).ConfigureAwait(false) is not { } readIndex) return ReadConsistency.Unconfirmed(log, response);
         var entry = log.GetCommitted(index);
-        if (entry is not { Kind: EntryKind.Normal } found)
+        ReadConsistency.Stamp(response, level, log.View.AppliedIndex, readIndex);
+        if (entry is not { IsClientEntry: true } found)
         {
             var detail = entry is null
                 ? $"Index {index} is not committed on this node (commit index {log.View.AppliedIndex})."

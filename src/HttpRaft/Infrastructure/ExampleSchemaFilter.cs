@@ -15,7 +15,7 @@ internal sealed class ExampleSchemaFilter : ISchemaFilter
         [typeof(AppendedEntry)] = """{"index": 2, "term": 1}""",
         [typeof(LeaderHint)] = """{"leader": "localhost:9000"}""",
         [typeof(LogEntry)] = """{"index": 2, "term": 1, "entry": "Message 1"}""",
-        [typeof(LogPageResponse)] = """{"entries": [{"index": 2, "term": 1, "entry": "Message 1"}, {"index": 3, "term": 1, "entry": "Message 2"}], "commitIndex": 3}""",
+        [typeof(LogPageResponse)] = """{"entries": [{"index": 2, "term": 1, "entry": "Message 1"}, {"index": 3, "term": 1, "entry": "Message 2"}], "commitIndex": 3, "consistency": "linearizable", "readIndex": 3}""",
         [typeof(StatusResponse)] = """
             {"id": 0, "role": "Leader", "term": 1, "leader": {"id": 0, "api": "localhost:9000"}, "commitIndex": 3, "appliedIndex": 3, "lastIndex": 3,
              "peers": [{"id": 1, "api": "localhost:9001", "matchIndex": 3, "nextIndex": 4, "recentActive": true}],

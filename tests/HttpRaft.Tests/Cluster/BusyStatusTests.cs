@@ -49,7 +49,12 @@ public sealed class BusyStatusTests
 
         public Task<AppendResult> AppendAsync(IReadOnlyList<ReadOnlyMemory<byte>> entries, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
+        public Task<AppendResult> AppendAsync(IReadOnlyList<ReadOnlyMemory<byte>> entries, string? idempotencyKey, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
         public LogPage ReadCommitted(long fromIndex, int limit) => throw new NotSupportedException();
+
+        public Task<bool> WaitForAppliedAsync(long index, TimeSpan timeout, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Entry? GetCommitted(long index) => throw new NotSupportedException();
 

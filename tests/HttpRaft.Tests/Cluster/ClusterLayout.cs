@@ -6,6 +6,9 @@ namespace HttpRaft.Tests.Cluster;
 /// <summary>The addresses of a test cluster on free loopback ports, and each node's configuration as settings.</summary>
 internal sealed record ClusterLayout(IReadOnlyList<string> Peers, IReadOnlyList<string> Apis)
 {
+    /// <summary>Settings that override the defaults below on every node (e.g. a shorter commit timeout).</summary>
+    public IReadOnlyDictionary<string, string> Overrides { get; init; } = new Dictionary<string, string>();
+
     /// <summary>
     /// Ticks of 25 ms: 50 ms heartbeats and 250–500 ms election timeouts keep the tests fast while staying well
     /// above the scheduling jitter of three hosts sharing two cores.
@@ -35,6 +38,7 @@ internal sealed record ClusterLayout(IReadOnlyList<string> Peers, IReadOnlyList<
         yield return new("HttpRaft:CommitTimeoutMs", "3000");
         // Three hosts log to one console; keep only what signals trouble.
         yield return new("Serilog:MinimumLevel:Default", "Warning");
+        foreach (var setting in Overrides) yield return setting;
     }
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);

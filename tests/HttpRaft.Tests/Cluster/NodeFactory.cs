@@ -1,4 +1,5 @@
 using HttpRaft.AspNetCore;
+using HttpRaft.AspNetCore.Peers;
 using HttpRaft.Storage;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -17,12 +18,14 @@ internal sealed class NodeFactory : WebApplicationFactory<Program>
 {
     private readonly ClusterLayout layout;
     private readonly IRaftStorage storage;
+    private readonly Partition? partition;
 
-    public NodeFactory(int id, ClusterLayout layout, IRaftStorage storage)
+    public NodeFactory(int id, ClusterLayout layout, IRaftStorage storage, Partition? partition = null)
     {
         Id = id;
         this.layout = layout;
         this.storage = storage;
+        this.partition = partition;
         UseKestrel();
     }
 
@@ -33,6 +36,13 @@ internal sealed class NodeFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in layout.SettingsFor(Id)) builder.UseSetting(key, value);
-        builder.ConfigureTestServices(services => services.RemoveAll<IRaftStorage>().AddSingleton(storage));
+        builder.ConfigureTestServices(services =>
+        {
+            services.RemoveAll<IRaftStorage>().AddSingleton(storage);
+            if (partition is null) return;
+            // The real transport, behind a filter the test can use to cut this node off.
+            services.RemoveAll<IPeerTransport>().AddSingleton<HttpPeerTransport>();
+            services.AddSingleton<IPeerTransport>(sp => new PartitionedTransport(sp.GetRequiredService<HttpPeerTransport>(), partition, Id));
+        });
     }
 }

@@ -32,9 +32,15 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public IEnumerable<int> RunningIds => Enumerable.Range(0, nodes.Length).Where(i => nodes[i] is not null);
 
-    public static TestCluster Start(int size = 3)
+    /// <summary>Cuts a node off from the others; in effect for every node of this cluster.</summary>
+    public Partition Partition { get; } = new();
+
+    /// <summary>Starts <paramref name="size"/> nodes; <paramref name="settings"/> override the layout's defaults on each.</summary>
+    public static TestCluster Start(int size = 3, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var cluster = new TestCluster(ClusterLayout.Create(size));
+        var layout = ClusterLayout.Create(size);
+        if (settings is not null) layout = layout with { Overrides = settings };
+        var cluster = new TestCluster(layout);
         for (var id = 0; id < size; id++) cluster.StartNode(id);
         return cluster;
     }
@@ -44,7 +50,7 @@ internal sealed class TestCluster : IAsyncDisposable
     {
         var disk = new FileRaftStorage(new StorageOptions { Directory = DataDirectory(id) });
         disks[id] = disk;
-        var node = new NodeFactory(id, Layout, disk);
+        var node = new NodeFactory(id, Layout, disk, Partition);
         node.StartServer();
         nodes[id] = node;
     }
@@ -62,6 +68,9 @@ internal sealed class TestCluster : IAsyncDisposable
         disks[id]?.Dispose();
         disks[id] = null;
     }
+
+    /// <summary>Node <paramref name="id"/>'s services, to look at its state from a test.</summary>
+    public IServiceProvider Services(int id) => (nodes[id] ?? throw new InvalidOperationException($"Node {id} is stopped.")).Services;
 
     public IRaftLog Log(int id) => (nodes[id] ?? throw new InvalidOperationException($"Node {id} is stopped.")).Log;
 
@@ -87,6 +96,16 @@ internal sealed class TestCluster : IAsyncDisposable
         Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
         var appended = await response.Content.ReadFromJsonAsync<AppendedJson>();
         return appended!.Index;
+    }
+
+    /// <summary>Waits until a running node other than <paramref name="excluded"/> leads; returns its id.</summary>
+    public async Task<int> WaitForLeaderOtherThanAsync(int excluded)
+    {
+        int? leader = null;
+        await Eventually.HoldsAsync(
+            () => (leader = RunningIds.Where(id => id != excluded).Cast<int?>().FirstOrDefault(id => Log(id!.Value).View.IsLeader)) is not null,
+            $"a node other than {excluded} to lead");
+        return leader!.Value;
     }
 
     /// <summary>The client entries GET /log returns on <paramref name="id"/>.</summary>
@@ -116,7 +135,7 @@ internal sealed class TestCluster : IAsyncDisposable
 internal sealed record EntryJson(long Index, long Term, string Entry);
 
 /// <summary>The JSON of a GET /log page.</summary>
-internal sealed record PageJson(List<EntryJson> Entries, long CommitIndex);
+internal sealed record PageJson(List<EntryJson> Entries, long CommitIndex, string? Consistency = null, long? ReadIndex = null);
 
 /// <summary>The JSON of a 201 from POST /log.</summary>
 internal sealed record AppendedJson(long Index, long Term);

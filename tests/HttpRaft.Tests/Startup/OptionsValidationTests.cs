@@ -140,6 +140,18 @@ public sealed class OptionsValidationTests
         AssertFails(options, "MaxEntryBytes must not exceed 67108864");
     }
 
+    [Fact]
+    public void The_idempotency_window_and_long_poll_limit_must_be_positive()
+    {
+        var noWindow = ThreeNodes();
+        noWindow.IdempotencyWindow = 0;
+        AssertFails(noWindow, "IdempotencyWindow must be at least 1");
+
+        var noPolls = ThreeNodes();
+        noPolls.MaxLongPolls = 0;
+        AssertFails(noPolls, "MaxLongPolls must be at least 1");
+    }
+
     private static RaftHostOptions ThreeNodes() => new()
     {
         NodeId = 0,
