@@ -39,5 +39,31 @@ public sealed class BatchAppendTests(SharedClusterFixture fixture)
         Assert.DoesNotContain("lastIndex", json, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_retried_batch_with_the_same_key_gets_the_original_range_and_appends_nothing()
+    {
+        var leader = await Cluster.WaitForLeaderAsync();
+        var key = $"batch-{Guid.NewGuid():N}";
+
+        var first = await PostBatchAsync(leader, key, ["x", "y"]);
+        var again = await PostBatchAsync(leader, key, ["x", "y"]);
+        var other = await PostBatchAsync(leader, key, ["x", "z"]);
+
+        Assert.Equal(HttpStatusCode.Created, first.Status);
+        Assert.Equal((HttpStatusCode.Created, first.Body), (again.Status, again.Body));
+        Assert.Equal((HttpStatusCode)422, other.Status);
+        var log = await Cluster.ReadLogAsync(leader);
+        Assert.Equal(2, log.Count(e => e.Index >= first.Body!.Index && e.Index <= first.Body.LastIndex));
+        Assert.DoesNotContain(log, e => e.Index > first.Body!.LastIndex && e.Entry is "x" or "y");
+    }
+
+    private async Task<(HttpStatusCode Status, BatchJson? Body)> PostBatchAsync(int node, string key, string[] entries)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, Cluster.Api(node, "/log")) { Content = JsonContent.Create(new { entries }) };
+        request.Headers.Add("Idempotency-Key", key);
+        using var response = await Cluster.Http.SendAsync(request);
+        return (response.StatusCode, response.StatusCode == HttpStatusCode.Created ? await response.Content.ReadFromJsonAsync<BatchJson>() : null);
+    }
+
     private sealed record BatchJson(long Index, long Term, long LastIndex);
 }
