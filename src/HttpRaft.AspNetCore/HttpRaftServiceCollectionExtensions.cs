@@ -1,5 +1,6 @@
 using HttpRaft.AspNetCore.Node;
 using HttpRaft.AspNetCore.Peers;
+using HttpRaft.AspNetCore.Security;
 using HttpRaft.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,6 +29,7 @@ public static class HttpRaftServiceCollectionExtensions
         services.AddSingleton<PeerReceiver>();
         services.AddSingleton<IRaftLog, LocalRaftLog>();
         services.AddHostedService<NodeLoop>();
+        services.AddPeerAuthentication();
         services.AddPeerHttpClient();
         services.AddHealthChecks().AddCheck<RaftHealthCheck>("raft-leader", tags: [RaftHealthCheck.ReadyTag]);
         return services;
@@ -48,14 +50,20 @@ public static class HttpRaftServiceCollectionExtensions
                 var settings = sp.GetRequiredService<IOptions<RaftHostOptions>>().Value;
                 client.Timeout = TimeSpan.FromMilliseconds(settings.PeerRequestTimeoutMs);
             })
-            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
-            {
-                // Peers are addressed directly; a proxy from the environment would only add a hop that can fail.
-                UseProxy = false,
-                ConnectTimeout = TimeSpan.FromMilliseconds(sp.GetRequiredService<IOptions<RaftHostOptions>>().Value.PeerRequestTimeoutMs),
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            })
+            .ConfigurePrimaryHttpMessageHandler(sp => PeerHandler(sp.GetRequiredService<IOptions<RaftHostOptions>>().Value))
+            // Every peer request carries the cluster secret, whichever sender or route it is for.
+            .AddHttpMessageHandler<ClusterSecretHandler>()
             // Per-request logging of heartbeats would drown everything else.
             .RemoveAllLoggers();
     }
+
+    private static SocketsHttpHandler PeerHandler(RaftHostOptions settings) => new()
+    {
+        // Peers are addressed directly; a proxy from the environment would only add a hop that can fail.
+        UseProxy = false,
+        ConnectTimeout = TimeSpan.FromMilliseconds(settings.PeerRequestTimeoutMs),
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        // https:// peers must present a certificate that chains to the cluster's CA (tls.caCertificate).
+        SslOptions = RaftCertificates.PeerClientOptions(settings.Tls),
+    };
 }

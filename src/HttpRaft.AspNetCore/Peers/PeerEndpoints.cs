@@ -2,16 +2,26 @@ using HttpRaft.AspNetCore.Peers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace HttpRaft.AspNetCore;
 
-/// <summary>Maps the peer API (DESIGN §4): one POST route per message kind under <c>/raft/</c>, served on the peer port only.</summary>
+/// <summary>
+/// Maps the peer API (DESIGN §4): one POST route per message kind under <c>/raft/</c>, served on the peer port only,
+/// to callers that prove the cluster secret. The group carries the policy, so every route added to it is covered.
+/// The app must run ASP.NET Core's authentication and authorization middleware (WebApplication adds it by itself).
+/// </summary>
 public static class PeerEndpoints
 {
     public static RouteGroupBuilder MapHttpRaftPeers(this IEndpointRouteBuilder endpoints)
     {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        WarnIfOpen(endpoints.ServiceProvider);
         var group = endpoints.MapGroup(PeerRoute.Prefix)
             .ExcludeFromDescription()
+            .RequireAuthorization(PeerAuthentication.PolicyName)
             .AddEndpointFilter<PeerPortFilter>();
         foreach (var route in PeerRoute.All)
         {
@@ -19,5 +29,12 @@ public static class PeerEndpoints
                 .WithName($"raft-{route.Name}");
         }
         return group;
+    }
+
+    private static void WarnIfOpen(IServiceProvider services)
+    {
+        var settings = services.GetRequiredService<IOptions<RaftHostOptions>>().Value;
+        if (!string.IsNullOrEmpty(settings.ClusterSecret)) return;
+        HostLog.PeerPortOpen(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PeerEndpoints)), settings.PeerAddress.Port);
     }
 }

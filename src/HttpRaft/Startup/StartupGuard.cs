@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using HttpRaft.AspNetCore;
+using HttpRaft.Security;
 using HttpRaft.Storage;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
@@ -35,6 +36,7 @@ internal static class StartupGuard
     public static void CheckBeforeStart(IServiceProvider services)
     {
         var settings = services.GetRequiredService<IOptions<RaftHostOptions>>().Value;
+        _ = services.GetService<IOptions<ClientApiOptions>>()?.Value;
         EnsureFree("peer", settings.PeerAddress);
         EnsureFree("API", settings.ApiAddress);
         // Opens, locks and recovers the log now, so a locked or corrupted data directory is a one-line error.
