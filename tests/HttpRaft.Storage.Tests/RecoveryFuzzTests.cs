@@ -8,7 +8,8 @@ namespace HttpRaft.Storage.Tests;
 
 /// <summary>
 /// Random damage to the segment files of a log written by a known sequence of saves (bit flips, random or zeroed
-/// ranges, cuts, garbage appended, segments deleted, duplicated or invented). Opening it must end one of two ways,
+/// ranges, cuts, bytes cut out, garbage or zeros appended, segments deleted or invented). Not included: replacing a
+/// whole segment with another valid one, which this format cannot detect (see the README's Security section). Opening it must end one of two ways,
 /// within seconds: a <see cref="StorageCorruptedException"/>, or a log equal to what replaying some prefix of the
 /// written records gives (a torn tail cut off). Never another exception, a hang, or a log that was never written.
 /// </summary>
@@ -120,8 +121,8 @@ internal sealed record Damage(int Kind, int Pick, double At, byte[] Bytes)
             case 5: // segment deleted
                 File.Delete(path);
                 return;
-            case 6: // another segment's content copied over this one
-                data = File.ReadAllBytes(files[(Pick + 1) % files.Length]);
+            case 6: // a short run of records' worth of bytes cut out of the middle
+                data = [.. data[..offset], .. data[Math.Min(data.Length, offset + Bytes.Length)..]];
                 break;
             case 7: // an invented segment after the last
                 File.WriteAllBytes(Path.Combine(directory, $"wal-{files.Length + 1:D16}.seg"), Bytes);
