@@ -29,7 +29,8 @@ internal static class NodeLogging
 
     /// <summary>
     /// One line per request, written through this host's logger (the middleware would otherwise use the static
-    /// one, which is left alone). Peer traffic, several requests per heartbeat, shows only when it fails.
+    /// one, which is left alone). Peer traffic, several requests per heartbeat, shows only when it fails (and
+    /// unauthenticated peer requests only through the peer scheme's throttled warning).
     /// Register it before the exception handler so it records the status the client finally got.
     /// </summary>
     public static IApplicationBuilder UseNodeRequestLogging(this IApplicationBuilder app) =>
@@ -45,6 +46,8 @@ internal static class NodeLogging
         StatusCodes.Status503ServiceUnavailable => LogEventLevel.Warning,
         >= 500 => LogEventLevel.Error,
         < 400 when context.Request.Path.StartsWithSegments("/raft") => LogEventLevel.Verbose,
+        // Refused peer requests are reported by the peer scheme, throttled; a line each would let a flood fill the log.
+        StatusCodes.Status401Unauthorized when context.Request.Path.StartsWithSegments("/raft") => LogEventLevel.Debug,
         _ => LogEventLevel.Information,
     };
 }

@@ -22,6 +22,11 @@ public sealed class PeerAuthenticationLogTests
             Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
             Assert.Equal(HttpStatusCode.Unauthorized, missing.StatusCode);
             await Eventually.HoldsAsync(() => console.Text.Contains("Refused an unauthenticated peer request on /raft/heartbeat", StringComparison.Ordinal), "the refusal to be logged");
+            for (var i = 0; i < 20; i++)
+            {
+                using var flood = await cluster.PostPeerAsync(2, "/raft/vote", "{}", nearMiss);
+                Assert.Equal(HttpStatusCode.Unauthorized, flood.StatusCode);
+            }
         }
 
         var log = console.Text;
@@ -29,6 +34,8 @@ public sealed class PeerAuthenticationLogTests
         Assert.Contains("no Authorization: Bearer header", log, StringComparison.Ordinal);
         Assert.DoesNotContain(SecureCluster.Secret, log, StringComparison.Ordinal);
         Assert.DoesNotContain("No cluster secret is set", log, StringComparison.Ordinal);
+        // Throttled to one line per node per 10 s, and no request-log line per refused request: a flood stays a trickle.
+        Assert.True(log.Split('\n').Count(l => l.Contains("/raft/vote", StringComparison.Ordinal)) <= 1, log);
     }
 
     [Fact]
