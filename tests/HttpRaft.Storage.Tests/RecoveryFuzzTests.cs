@@ -35,7 +35,7 @@ public sealed class RecoveryFuzzTests(ITestOutputHelper output) : IDisposable
         var states = WriteLog();
         var segments = pristine.Segments();
         Assert.True(segments.Length >= 3, $"the log spans {segments.Length} segments; the fuzz needs several");
-        var iterations = FuzzSettings.Iterations(400);
+        var iterations = FuzzSettings.Iterations(1000);
         output.WriteLine(FuzzSettings.Describe("storage recovery", iterations));
         var outcomes = new RecoveryOutcomes();
 

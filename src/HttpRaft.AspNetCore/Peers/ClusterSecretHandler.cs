@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using Microsoft.Extensions.Options;
 
 namespace HttpRaft.AspNetCore.Peers;
 
@@ -6,7 +7,7 @@ namespace HttpRaft.AspNetCore.Peers;
 /// Adds <c>Authorization: Bearer &lt;clusterSecret&gt;</c> to every request of the named peer client
 /// (<see cref="HttpPeerTransport.ClientName"/>), whatever route or framing the sender uses.
 /// </summary>
-internal sealed class ClusterSecretHandler(Microsoft.Extensions.Options.IOptions<RaftHostOptions> options) : DelegatingHandler
+internal sealed class ClusterSecretHandler(IOptions<RaftHostOptions> options) : DelegatingHandler
 {
     private readonly AuthenticationHeaderValue? header =
         string.IsNullOrEmpty(options.Value.ClusterSecret) ? null : new AuthenticationHeaderValue("Bearer", options.Value.ClusterSecret);

@@ -19,7 +19,7 @@ internal static class PeerAuthentication
 
     public static void AddPeerAuthentication(this IServiceCollection services)
     {
-        services.AddSingleton(sp => new PeerRejections(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PeerRejections>>()));
+        services.AddSingleton<PeerRejections>();
         services.AddSingleton<ClusterSecretCheck>();
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, PeerAuthenticationHandler>(SchemeName, null);
         services.AddAuthorizationBuilder().AddPolicy(PolicyName, policy => policy

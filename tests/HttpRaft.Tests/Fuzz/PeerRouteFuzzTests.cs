@@ -40,7 +40,7 @@ public sealed class PeerRouteFuzzTests(ITestOutputHelper output)
     [Fact]
     public async Task Random_peer_messages_are_refused_and_change_no_log()
     {
-        var iterations = FuzzSettings.Iterations(1000);
+        var iterations = FuzzSettings.Iterations(3000);
         output.WriteLine(FuzzSettings.Describe("peer routes", iterations));
         using var console = new ConsoleCapture();
         var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);

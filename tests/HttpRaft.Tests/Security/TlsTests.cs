@@ -44,4 +44,15 @@ public sealed class TlsTests
             "a node to report a peer unreachable over TLS");
         Assert.All(cluster.RunningIds, id => Assert.False(cluster.Log(id).View.IsLeader, $"node {id} became leader without reaching a peer"));
     }
+
+    [Fact]
+    public void A_wrong_certificate_password_is_a_one_line_configuration_error()
+    {
+        using var certificates = TestCertificates.Create();
+        var tls = new HttpRaft.AspNetCore.RaftTlsOptions { Certificate = certificates.ServerPath, CertificatePassword = "wrong" };
+
+        var error = Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => HttpRaft.AspNetCore.Security.RaftCertificates.LoadServerCertificate(tls));
+
+        Assert.StartsWith("cannot load a TLS certificate", HttpRaft.Startup.StartupGuard.Describe(error), StringComparison.Ordinal);
+    }
 }
