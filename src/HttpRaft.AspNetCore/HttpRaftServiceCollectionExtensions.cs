@@ -27,6 +27,7 @@ public static class HttpRaftServiceCollectionExtensions
         services.AddSingleton<NodeInbox>();
         services.AddSingleton<NodeViewHolder>();
         services.AddSingleton<PeerReceiver>();
+        services.AddSingleton<PeerStreamReceiver>();
         services.AddSingleton<IRaftLog, LocalRaftLog>();
         services.AddHostedService<NodeLoop>();
         services.AddPeerAuthentication();
@@ -45,11 +46,8 @@ public static class HttpRaftServiceCollectionExtensions
 
     private static void AddPeerHttpClient(this IServiceCollection services)
     {
-        services.AddHttpClient(HttpPeerTransport.ClientName, (sp, client) =>
-            {
-                var settings = sp.GetRequiredService<IOptions<RaftHostOptions>>().Value;
-                client.Timeout = TimeSpan.FromMilliseconds(settings.PeerRequestTimeoutMs);
-            })
+        // No overall timeout: a peer stream is one request for the life of the connection; the sender times each write.
+        services.AddHttpClient(HttpPeerTransport.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(sp => PeerHandler(sp.GetRequiredService<IOptions<RaftHostOptions>>().Value))
             // Every peer request carries the cluster secret, whichever sender or route it is for.
             .AddHttpMessageHandler<ClusterSecretHandler>()

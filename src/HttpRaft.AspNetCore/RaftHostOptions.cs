@@ -48,7 +48,7 @@ public sealed class RaftHostOptions
     /// <summary>How long a client waits for its entry to commit before it gets a 503.</summary>
     public int CommitTimeoutMs { get; set; } = 5000;
 
-    /// <summary>How long one peer POST may take before it is abandoned; Raft retries by itself, so keep it short.</summary>
+    /// <summary>How long connecting to a peer, or one write to its stream, may take before the stream is abandoned and reopened; Raft resends by itself, so keep it short.</summary>
     public int PeerRequestTimeoutMs { get; set; } = 1000;
 
     /// <summary>Messages queued for one peer; when full the oldest is dropped, so a dead peer never blocks the loop.</summary>

@@ -93,7 +93,8 @@ public sealed class RaftNode
             CommittedEntries = raft.Log.NextCommitted(raft.Config.MaxCommittedBytesPerReady),
             Messages = raft.Outbox.ToArray(),
             ReadStates = raft.ReadStates.ToArray(),
-            MustSync = entries.Length > 0 || hard.Term != lastHard.Term || hard.VotedFor != lastHard.VotedFor,
+            MustSync = entries.Length > 0 || TermOrVoteChanged(hard),
+            CanSendBeforePersisting = raft.Role == Role.Leader && !TermOrVoteChanged(hard),
         };
         raft.Outbox.Clear();
         raft.ReadStates.Clear();
@@ -102,6 +103,8 @@ public sealed class RaftNode
         outstanding = ready;
         return ready;
     }
+
+    private bool TermOrVoteChanged(HardState hard) => hard.Term != lastHard.Term || hard.VotedFor != lastHard.VotedFor;
 
     /// <summary>Tells the node that the host has carried out <paramref name="ready"/>: entries are durable and committed entries applied.</summary>
     public void Advance(Ready ready)

@@ -6,6 +6,7 @@ namespace HttpRaft.Consensus;
 /// <see cref="HardState"/>, with one fsync when <see cref="MustSync"/>; then send <see cref="Messages"/>;
 /// then apply <see cref="CommittedEntries"/> and serve <see cref="ReadStates"/>; then call
 /// <see cref="RaftNode.Advance"/>. Persisting before sending is what makes a vote or an acknowledgement a promise.
+/// The one exception is <see cref="CanSendBeforePersisting"/>.
 /// </summary>
 public sealed class Ready
 {
@@ -26,6 +27,14 @@ public sealed class Ready
 
     /// <summary>Answers to <see cref="RaftNode.ReadIndex"/> requests.</summary>
     public IReadOnlyList<ReadState> ReadStates { get; init; } = [];
+
+    /// <summary>
+    /// True when <see cref="Messages"/> may go out before, or while, this batch is persisted: they come from a leader
+    /// whose term and vote are already durable, so they promise nothing about this node's disk. Replication then
+    /// overlaps the leader's own fsync (dissertation §10.2.1); the leader counts its own log towards a commit only
+    /// once <see cref="RaftNode.Advance"/> says it is durable, so a commit still needs a majority of disks.
+    /// </summary>
+    public bool CanSendBeforePersisting { get; init; }
 
     /// <summary>True when entries, term or vote changed: the write must reach stable storage (fsync) before messages go out.</summary>
     public bool MustSync { get; init; }

@@ -33,6 +33,17 @@ internal sealed class NodeInbox
     /// <summary>Queues a peer message; false when the inbox is full or closed.</summary>
     public bool TryPost(NodeInput input) => channel.Writer.TryWrite(input);
 
+    /// <summary>Queues a message from a peer stream, waiting while the inbox is full; false once it is closed.</summary>
+    public async ValueTask<bool> PostPeerAsync(NodeInput input, CancellationToken cancellationToken)
+    {
+        if (channel.Writer.TryWrite(input)) return true;
+        while (await channel.Writer.WaitToWriteAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (channel.Writer.TryWrite(input)) return true;
+        }
+        return false;
+    }
+
     /// <summary>Queues a client's input (proposal, read, status); false once client input fills its share of the inbox, or it is closed.</summary>
     public bool TryPostClient(NodeInput input) => channel.Reader.Count < clientCapacity && channel.Writer.TryWrite(input);
 

@@ -133,8 +133,10 @@ internal sealed class NodeLoop(
         while (Core.HasReady)
         {
             var ready = Core.GetReady();
+            // A leader's AppendEntries go out first, so the followers' fsyncs run while this node does its own.
+            if (ready.CanSendBeforePersisting) transport.Send(ready.Messages);
             storage.Save(ready.HardState, ready.Entries, ready.MustSync);
-            transport.Send(ready.Messages);
+            if (!ready.CanSendBeforePersisting) transport.Send(ready.Messages);
             Apply(ready.CommittedEntries);
             if (ready.SoftState is { } soft) OnSoftState(soft);
             reads.OnReadStates(ready.ReadStates);

@@ -5,12 +5,12 @@ using Microsoft.Extensions.Options;
 namespace HttpRaft.AspNetCore.Peers;
 
 /// <summary>
-/// Delivers peer messages as HTTP POSTs to <c>http://{peers[to]}/raft/{kind}</c>, one <see cref="PeerSender"/>
-/// (queue + sender task) per peer over pooled connections from <see cref="IHttpClientFactory"/>.
+/// Delivers peer messages over one long-lived <c>POST http://{peers[to]}/raft/stream</c> per peer, each with its
+/// own <see cref="PeerSender"/> (queue + sender task), over connections from <see cref="IHttpClientFactory"/>.
 /// </summary>
 internal sealed class HttpPeerTransport : IPeerTransport, IAsyncDisposable
 {
-    /// <summary>The named <see cref="HttpClient"/> configured for peer traffic (short timeout, no proxy, no request logging).</summary>
+    /// <summary>The named <see cref="HttpClient"/> configured for peer traffic (no proxy, no request logging, connect timeout).</summary>
     public const string ClientName = "HttpRaft.Peers";
 
     private readonly Dictionary<int, PeerSender> senders = [];
@@ -21,7 +21,7 @@ internal sealed class HttpPeerTransport : IPeerTransport, IAsyncDisposable
         for (var id = 0; id < settings.Peers.Count; id++)
         {
             if (id == settings.Id) continue;
-            senders[id] = new PeerSender(id, NodeAddress.Parse(settings.Peers[id]), settings.PeerQueueCapacity, clients, logger);
+            senders[id] = new PeerSender(id, NodeAddress.Parse(settings.Peers[id]), settings.PeerQueueCapacity, TimeSpan.FromMilliseconds(settings.PeerRequestTimeoutMs), clients, logger);
         }
     }
 

@@ -9,9 +9,10 @@ using Microsoft.Extensions.Options;
 namespace HttpRaft.AspNetCore;
 
 /// <summary>
-/// Maps the peer API (DESIGN §4): one POST route per message kind under <c>/raft/</c>, served on the peer port only,
-/// to callers that prove the cluster secret. The group carries the policy, so every route added to it is covered.
-/// The app must run ASP.NET Core's authentication and authorization middleware (WebApplication adds it by itself).
+/// Maps the peer API (DESIGN §4), served on the peer port only: <c>/raft/stream</c>, the long-lived binary stream
+/// the nodes send on, and one JSON POST route per message kind under <c>/raft/</c> for tools and older senders;
+/// only to callers that prove the cluster secret. The group carries the policy, so every route added to it is
+/// covered. The app must run ASP.NET Core's authentication and authorization middleware (WebApplication adds it).
 /// </summary>
 public static class PeerEndpoints
 {
@@ -28,6 +29,8 @@ public static class PeerEndpoints
             group.MapPost(route.Name, (HttpContext context, PeerReceiver receiver) => receiver.ReceiveAsync(context, route))
                 .WithName($"raft-{route.Name}");
         }
+        group.MapPost("stream", (HttpContext context, PeerStreamReceiver receiver) => receiver.ReceiveAsync(context))
+            .WithName("raft-stream");
         return group;
     }
 

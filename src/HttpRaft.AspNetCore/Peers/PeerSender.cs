@@ -1,5 +1,5 @@
-using System.Net.Http.Headers;
-using System.Text.Json;
+using System.Buffers;
+using System.Net;
 using System.Threading.Channels;
 using HttpRaft.Consensus;
 using Microsoft.Extensions.Logging;
@@ -7,15 +7,23 @@ using Microsoft.Extensions.Logging;
 namespace HttpRaft.AspNetCore.Peers;
 
 /// <summary>
-/// The outbound queue and sender task for one peer. The queue is bounded and drops its oldest message when full,
-/// so a slow or dead peer costs only its own queue: the node loop never waits for it.
+/// The outbound queue and sender task for one peer. The sender keeps one long-lived <c>POST /raft/stream</c> open
+/// to the peer and writes every queued message into its body as a <see cref="PeerFrame"/>, as many as are waiting
+/// per write: messages stay in order, many are in flight at once, and no request is made per message. The queue
+/// is bounded and drops its oldest message when full, so a slow or dead peer costs only its own queue: the node
+/// loop never waits for it. A failed stream is reopened; what it carried is lost, and Raft resends what matters.
 /// </summary>
 internal sealed class PeerSender : IAsyncDisposable
 {
-    private static readonly MediaTypeHeaderValue Json = new("application/json");
+    /// <summary>Bytes gathered into one write before it goes out, even if more messages are waiting.</summary>
+    private const int WriteBatchBytes = 256 * 1024;
+
+    // A failed stream is reopened after this pause, so a dead peer costs a connection attempt per pause, not a spin.
+    private static readonly TimeSpan ReconnectDelay = TimeSpan.FromMilliseconds(50);
 
     private readonly int peerId;
-    private readonly Uri baseUri;
+    private readonly Uri streamUri;
+    private readonly TimeSpan writeTimeout;
     private readonly IHttpClientFactory clients;
     private readonly ILogger logger;
     private readonly Channel<Message> queue;
@@ -23,10 +31,11 @@ internal sealed class PeerSender : IAsyncDisposable
     private readonly Task pump;
     private bool reachable = true;
 
-    public PeerSender(int peerId, NodeAddress address, int capacity, IHttpClientFactory clients, ILogger logger)
+    public PeerSender(int peerId, NodeAddress address, int capacity, TimeSpan writeTimeout, IHttpClientFactory clients, ILogger logger)
     {
         this.peerId = peerId;
-        baseUri = address.ToHttpUri();
+        streamUri = new Uri(address.ToHttpUri(), PeerStreamReceiver.Path);
+        this.writeTimeout = writeTimeout;
         this.clients = clients;
         this.logger = logger;
         queue = Channel.CreateBounded<Message>(new BoundedChannelOptions(capacity)
@@ -51,51 +60,102 @@ internal sealed class PeerSender : IAsyncDisposable
 
     private async Task PumpAsync()
     {
-        try
+        while (!stopping.IsCancellationRequested)
         {
-            await foreach (var message in queue.Reader.ReadAllAsync(stopping.Token).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    await SendAsync(message).ConfigureAwait(false);
-                }
-                catch (Exception e) when (!stopping.IsCancellationRequested)
-                {
-                    // One message that cannot be sent (say, it fails to serialize) must not end this peer's sender.
-                    HostLog.SendFailed(logger, peerId, baseUri, e);
-                }
+                await StreamAsync().ConfigureAwait(false);
+                await Task.Delay(ReconnectDelay, stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // Connection refused or reset, a write that timed out, a peer that ended the stream: reopen it.
+                MarkReachable(false, e.GetBaseException().Message);
+                await Task.Delay(ReconnectDelay, stopping.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-            // Shutting down.
-        }
     }
 
-    private async Task SendAsync(Message message)
+    private async Task StreamAsync()
     {
-        var route = PeerRoute.Of(message);
-        using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(message, route.TypeInfo));
-        content.Headers.ContentType = Json;
+        using var content = new FrameStreamContent(this);
+        using var request = new HttpRequestMessage(HttpMethod.Post, streamUri)
+        {
+            Content = content,
+            Version = HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+        };
+        using var client = clients.CreateClient(HttpPeerTransport.ClientName);
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stopping.Token).ConfigureAwait(false);
+        // The peer answers only when it ends the stream: it rejected a frame, or it is shutting down.
+        MarkReachable(false, $"{(int)response.StatusCode} {response.ReasonPhrase}: the stream was ended by the peer");
+    }
+
+    /// <summary>Writes queued messages to the open stream until it fails or the sender stops; runs inside the POST.</summary>
+    private async Task WriteFramesAsync(Stream stream)
+    {
+        MarkReachable(true, "");
+        var batch = new ArrayBufferWriter<byte>(16 * 1024);
+        var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
         try
         {
-            using var client = clients.CreateClient(HttpPeerTransport.ClientName);
-            using var response = await client.PostAsync(new Uri(baseUri, route.Path), content, stopping.Token).ConfigureAwait(false);
-            MarkReachable(response.IsSuccessStatusCode, $"{(int)response.StatusCode} from {route.Path}");
+            while (await queue.Reader.WaitToReadAsync(stopping.Token).ConfigureAwait(false))
+            {
+                while (batch.WrittenCount < WriteBatchBytes && queue.Reader.TryRead(out var message)) Encode(batch, message);
+                // A peer that stops reading (paused, partitioned) fills the socket; give up on it rather than wait forever.
+                timeout.CancelAfter(writeTimeout);
+                await stream.WriteAsync(batch.WrittenMemory, timeout.Token).ConfigureAwait(false);
+                await stream.FlushAsync(timeout.Token).ConfigureAwait(false);
+                if (!timeout.TryReset()) throw new TimeoutException($"Writing to peer {peerId} took longer than {writeTimeout.TotalMilliseconds} ms.");
+                batch.ResetWrittenCount();
+                // One large AppendEntries must not keep a multi-megabyte buffer alive for the life of the stream.
+                if (batch.Capacity > WriteBatchBytes * 4) batch = new ArrayBufferWriter<byte>(16 * 1024);
+            }
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !stopping.IsCancellationRequested)
+        finally
         {
-            // Dropped: Raft resends what matters (heartbeats, retries of AppendEntries, new elections).
-            MarkReachable(false, e.Message);
+            timeout.Dispose();
         }
     }
 
-    /// <summary>Logs only changes of reachability: a dead peer would otherwise log every heartbeat.</summary>
+    private void Encode(ArrayBufferWriter<byte> batch, Message message)
+    {
+        try
+        {
+            PeerFrame.Write(batch, message);
+        }
+        catch (ArgumentException e)
+        {
+            // A message that has no frame is dropped alone; the stream and the messages behind it go on.
+            HostLog.SendFailed(logger, peerId, streamUri, e);
+        }
+    }
+
+    /// <summary>Logs only changes of reachability: a dead peer would otherwise log every reconnect attempt.</summary>
     private void MarkReachable(bool ok, string detail)
     {
         if (ok == reachable) return;
         reachable = ok;
-        if (ok) HostLog.PeerReachable(logger, peerId, baseUri);
-        else HostLog.PeerUnreachable(logger, peerId, baseUri, detail);
+        if (ok) HostLog.PeerReachable(logger, peerId, streamUri);
+        else HostLog.PeerUnreachable(logger, peerId, streamUri, detail);
+    }
+
+    /// <summary>A request body of unknown length (sent chunked) that is the peer stream itself.</summary>
+    private sealed class FrameStreamContent(PeerSender sender) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => sender.WriteFramesAsync(stream);
+
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken) =>
+            sender.WriteFramesAsync(stream);
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
     }
 }

@@ -14,10 +14,14 @@ internal sealed record RequestResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Index,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Term);
 
-/// <summary>Where an appended entry was committed.</summary>
-/// <param name="Index">Its log index; <c>GET /log/{index}</c> reads it back.</param>
+/// <summary>Where an appended entry, or batch of entries, was committed.</summary>
+/// <param name="Index">Its log index (a batch's first); <c>GET /log/{index}</c> reads it back.</param>
 /// <param name="Term">The term it was committed in.</param>
-internal sealed record AppendedEntry(long Index, long Term);
+/// <param name="LastIndex">A batch's last index (only for a batch).</param>
+internal sealed record AppendedEntry(
+    long Index,
+    long Term,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? LastIndex = null);
 
 /// <summary>The body of a redirect to the leader.</summary>
 /// <param name="Leader">The leader's API address as written in <c>apis</c>.</param>

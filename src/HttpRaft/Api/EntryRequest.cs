@@ -6,12 +6,39 @@ using Microsoft.Extensions.Options;
 
 namespace HttpRaft.Api;
 
-/// <summary>The body of <c>POST /request</c> and <c>POST /log</c>: <c>{"entry": "text"}</c>, the Go original's request.</summary>
+/// <summary>
+/// The body of <c>POST /request</c> and <c>POST /log</c>: <c>{"entry": "text"}</c>, the Go original's request, or
+/// on <c>POST /log</c> a batch <c>{"entries": ["text", ...]}</c> appended all or nothing at consecutive indexes.
+/// </summary>
 /// <param name="Entry">The text to append to the log.</param>
-internal sealed record EntryRequest(string Entry)
+/// <param name="Entries">Several texts to append in one go, in order (<c>POST /log</c> only; instead of <c>entry</c>).</param>
+internal sealed record EntryRequest(string? Entry = null, IReadOnlyList<string>? Entries = null)
 {
-    /// <summary>The entry as the bytes the log stores (UTF-8).</summary>
-    public ReadOnlyMemory<byte> ToPayload() => Encoding.UTF8.GetBytes(Entry);
+    /// <summary>The most entries one batch may hold.</summary>
+    public const int MaxBatchEntries = 10_000;
+
+    private const string Shape = "a JSON object with a string \"entry\" or an array of strings \"entries\"";
+
+    /// <summary>True for a batch (<c>entries</c>).</summary>
+    public bool IsBatch => Entries is not null;
+
+    /// <summary>The entries as the bytes the log stores (UTF-8): one array for a whole batch, sliced per entry.</summary>
+    public IReadOnlyList<ReadOnlyMemory<byte>> ToPayloads()
+    {
+        if (Entries is null) return [Encoding.UTF8.GetBytes(Entry!)];
+        var total = 0;
+        foreach (var text in Entries) total += Encoding.UTF8.GetByteCount(text);
+        var bytes = new byte[total];
+        var payloads = new ReadOnlyMemory<byte>[Entries.Count];
+        var used = 0;
+        for (var i = 0; i < payloads.Length; i++)
+        {
+            var length = Encoding.UTF8.GetBytes(Entries[i], bytes.AsSpan(used));
+            payloads[i] = bytes.AsMemory(used, length);
+            used += length;
+        }
+        return payloads;
+    }
 
     /// <summary>The 413 for an entry the log refused as larger than <see cref="RaftHostOptions.MaxEntryBytes"/>.</summary>
     public static ProblemHttpResult TooLarge(IRaftLog log) => TypedResults.Problem(
@@ -33,15 +60,23 @@ internal sealed record EntryRequest(string Entry)
         }
         catch (JsonException e)
         {
-            throw new BadHttpRequestException($"The body must be a JSON object with a string \"entry\": {e.Message}", StatusCodes.Status400BadRequest, e);
+            throw new BadHttpRequestException($"The body must be {Shape}: {e.Message}", StatusCodes.Status400BadRequest, e);
         }
-        if (request is null) throw new BadHttpRequestException("The body must be a JSON object with a string \"entry\", not null.");
-        var maxBytes = services.GetRequiredService<IOptions<RaftHostOptions>>().Value.MaxEntryBytes;
-        if (Encoding.UTF8.GetByteCount(request.Entry) > maxBytes)
-        {
-            throw new BadHttpRequestException($"The entry is larger than {maxBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
-        }
+        if (request is null) throw new BadHttpRequestException($"The body must be {Shape}, not null.");
+        request.Validate(services.GetRequiredService<IOptions<RaftHostOptions>>().Value.MaxEntryBytes);
         return request;
+    }
+
+    private void Validate(int maxEntryBytes)
+    {
+        if ((Entry is null) == (Entries is null)) throw new BadHttpRequestException($"The body must be {Shape}: exactly one of the two.");
+        if (Entries is { Count: 0 }) throw new BadHttpRequestException("\"entries\" must hold at least one entry.");
+        if (Entries is { Count: > MaxBatchEntries }) throw new BadHttpRequestException($"\"entries\" may hold at most {MaxBatchEntries} entries.", StatusCodes.Status413PayloadTooLarge);
+        foreach (var text in Entries ?? [Entry!])
+        {
+            if (text is null) throw new BadHttpRequestException("\"entries\" must hold strings, not null.");
+            if (Encoding.UTF8.GetByteCount(text) > maxEntryBytes) throw new BadHttpRequestException($"An entry is larger than {maxEntryBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
+        }
     }
 }
 

@@ -21,7 +21,9 @@ internal static class LogApi
             .WithName("AppendEntry")
             .WithSummary("Append an entry")
             .WithDescription(
-                "Appends `entry` and answers 201 with its index and term once committed. A follower answers 307 to the " +
+                "Appends `entry` and answers 201 with its index and term once committed; or appends a batch `entries` " +
+                $"(at most {EntryRequest.MaxBatchEntries}) all or nothing at consecutive indexes, and answers with the first " +
+                "`index` and the `lastIndex`. A follower answers 307 to the " +
                 "leader's `/log` (Location header, and `leader` in the body); with no leader known, or if the entry does " +
                 "not commit within the commit timeout, 503 with Retry-After.");
         group.MapGet("", ReadPage)
@@ -44,14 +46,20 @@ internal static class LogApi
     private static async Task<Results<Created<AppendedEntry>, LeaderRedirect, ProblemHttpResult>> AppendAsync(
         EntryRequest request, IRaftLog log, HttpResponse response, CancellationToken cancellationToken)
     {
-        var result = await log.AppendAsync([request.ToPayload()], cancellationToken).ConfigureAwait(false);
-        if (result.Committed) return TypedResults.Created($"/log/{result.FirstIndex}", new AppendedEntry(result.FirstIndex, result.Term));
+        var result = await log.AppendAsync(request.ToPayloads(), cancellationToken).ConfigureAwait(false);
+        if (result.Committed) return Created(request, result);
         if (result.Outcome == AppendOutcome.TooLarge) return EntryRequest.TooLarge(log);
         // Redirect only when nothing was committed by this node's attempt, so repeating the POST cannot duplicate it.
         var safeToRepeat = result.Outcome is AppendOutcome.NotLeader or AppendOutcome.Overwritten;
         if (safeToRepeat && result.LeaderApi is { } leader && result.LeaderId != log.NodeId) return new LeaderRedirect(leader, "/log");
         return Unavailable.For(response, result);
     }
+
+    private static Created<AppendedEntry> Created(EntryRequest request, AppendResult result) => request.IsBatch
+        ? TypedResults.Created(
+            $"/log?index={result.FirstIndex}&limit={result.LastIndex - result.FirstIndex + 1}",
+            new AppendedEntry(result.FirstIndex, result.Term, result.LastIndex))
+        : TypedResults.Created($"/log/{result.FirstIndex}", new AppendedEntry(result.FirstIndex, result.Term));
 
     private static Results<Ok<LogPageResponse>, ProblemHttpResult> ReadPage(IRaftLog log, long index = 1, int limit = DefaultLimit)
     {

@@ -21,7 +21,9 @@ internal static class RequestApi
 
     private static async Task<Results<Ok<RequestResponse>, ProblemHttpResult>> AppendAsync(EntryRequest request, IRaftLog log, CancellationToken cancellationToken)
     {
-        var result = await log.AppendAsync([request.ToPayload()], cancellationToken).ConfigureAwait(false);
+        // The original's call takes one entry; batches are POST /log's.
+        if (request.IsBatch) return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, detail: "POST /request takes one \"entry\"; send batches to POST /log.");
+        var result = await log.AppendAsync(request.ToPayloads(), cancellationToken).ConfigureAwait(false);
         if (result.Outcome == AppendOutcome.TooLarge) return EntryRequest.TooLarge(log);
         return TypedResults.Ok(result.Committed
             ? new RequestResponse(true, result.LeaderApi ?? "", result.FirstIndex, result.Term)

@@ -11,6 +11,8 @@ internal sealed partial class SimulationRun
         {
             var raft = node.Raft;
             var ready = raft.GetReady();
+            // A leader's messages may leave before its disk write; a crash right after must still lose nothing acknowledged.
+            if (ready.CanSendBeforePersisting) Send(ready.Messages);
             if (now < ChaosTicks * UnitsPerTick && random.NextDouble() < 0.002)
             {
                 // Power lost before this batch reached the disk: the node keeps only what earlier batches persisted.
@@ -19,16 +21,21 @@ internal sealed partial class SimulationRun
             }
             Persist(node, ready);
             ObserveRoles(node, ready);
-            foreach (var message in ready.Messages)
-            {
-                checker.OnSend(message);
-                network.Send(message, now);
-            }
+            if (!ready.CanSendBeforePersisting) Send(ready.Messages);
             ObserveCommits(node);
             Apply(node, ready.CommittedEntries);
             ServeReads(node, ready.ReadStates);
             raft.Advance(ready);
             if (raft.Role == Role.Leader) SafetyChecker.OnLeaderProgress(raft.Status());
+        }
+    }
+
+    private void Send(IReadOnlyList<Message> messages)
+    {
+        foreach (var message in messages)
+        {
+            checker.OnSend(message);
+            network.Send(message, now);
         }
     }
 

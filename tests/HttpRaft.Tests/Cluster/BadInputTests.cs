@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Buffers;
 using HttpRaft.AspNetCore;
+using HttpRaft.AspNetCore.Peers;
+using HttpRaft.Consensus;
 
 namespace HttpRaft.Tests.Cluster;
 
@@ -18,6 +21,11 @@ public sealed class BadInputTests(SharedClusterFixture fixture)
     [InlineData("/log", "{}", HttpStatusCode.BadRequest)]
     [InlineData("/log", "", HttpStatusCode.BadRequest)]
     [InlineData("/log", "[\"entry\"]", HttpStatusCode.BadRequest)]
+    [InlineData("/log", "{\"entries\": []}", HttpStatusCode.BadRequest)]
+    [InlineData("/log", "{\"entries\": [\"a\", null]}", HttpStatusCode.BadRequest)]
+    [InlineData("/log", "{\"entries\": \"a\"}", HttpStatusCode.BadRequest)]
+    [InlineData("/log", "{\"entry\": \"a\", \"entries\": [\"b\"]}", HttpStatusCode.BadRequest)]
+    [InlineData("/request", "{\"entries\": [\"a\"]}", HttpStatusCode.BadRequest)]
     [InlineData("/request", "not json at all", HttpStatusCode.BadRequest)]
     [InlineData("/request", "{\"text\": \"wrong field\"}", HttpStatusCode.BadRequest)]
     [InlineData("/nowhere", "{\"entry\": \"x\"}", HttpStatusCode.NotFound)]
@@ -74,6 +82,36 @@ public sealed class BadInputTests(SharedClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_batch_with_too_many_entries_gets_413()
+    {
+        var body = $"{{\"entries\": [{string.Join(",", Enumerable.Repeat("\"x\"", 10_001))}]}}";
+        using var response = await Cluster.Http.PostAsync(Cluster.Api(0, "/log"), new StringContent(body, Encoding.UTF8, "application/json"));
+
+        await AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+        await AssertStillWorkingAsync();
+    }
+
+    public static TheoryData<string, byte[]> BadStreams() => new()
+    {
+        { "a frame length below the smallest message", [3, 0, 0, 0, 1, 2, 3] },
+        { "a frame from node 0 to itself", Frame(new HeartbeatResponse(0, 0, 1, 0)) },
+        { "a frame addressed to another node", Frame(new HeartbeatResponse(1, 2, 1, 0)) },
+        { "a stream that ends inside a frame", Frame(new HeartbeatResponse(1, 0, 0, 0))[..^2] },
+        { "an append whose entries do not follow on", Frame(new AppendRequest(1, 0, 1, 0, 0, [Entry.Normal(5, 1, "x"u8.ToArray())], 0)) },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadStreams))]
+    public async Task A_bad_frame_ends_a_peer_stream_with_400(string what, byte[] body)
+    {
+        using var response = await Cluster.Http.PostAsync(Cluster.Peer(0, "/raft/stream"), new ByteArrayContent(body));
+
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, what);
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        await AssertStillWorkingAsync();
+    }
+
+    [Fact]
     public async Task Oversized_and_unknown_peer_requests_get_4xx()
     {
         using var huge = await PostLargeAsync(Cluster.Peer(0, "/raft/append"), new string(' ', (int)new RaftHostOptions().MaxPeerMessageBytes + 1));
@@ -97,6 +135,13 @@ public sealed class BadInputTests(SharedClusterFixture fixture)
 
         Assert.Equal(HttpStatusCode.Accepted, onPeerPort.StatusCode);
         await AssertProblemAsync(onClientPort, HttpStatusCode.NotFound);
+    }
+
+    private static byte[] Frame(Message message)
+    {
+        var writer = new ArrayBufferWriter<byte>();
+        PeerFrame.Write(writer, message);
+        return writer.WrittenSpan.ToArray();
     }
 
     /// <summary>

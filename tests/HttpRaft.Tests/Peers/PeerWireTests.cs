@@ -52,7 +52,7 @@ public sealed class PeerWireTests
     }
 
     /// <summary>Records compare entries' payloads by reference; compare them by content instead.</summary>
-    private static string Normalize(Message message) => message is AppendRequest append
+    internal static string Normalize(Message message) => message is AppendRequest append
         ? $"{append with { Entries = [] }} {string.Join(",", append.Entries.Select(e => $"{e.Index}/{e.Term}/{e.Kind}/{Convert.ToBase64String(e.Data.Span)}"))}"
         : message.ToString();
 }
