@@ -34,8 +34,11 @@ internal static class FuzzInputs
         (2, Gen.String.Select(Quote)));
 
     /// <summary>One of <paramref name="seeds"/> with one to four mutations.</summary>
-    public static Gen<byte[]> Mutated(IReadOnlyList<string> seeds) =>
-        Gen.Select(Gen.Int[0, seeds.Count - 1], Mutation.Array[1, 4], (i, mutations) => mutations.Aggregate(Encoding.UTF8.GetBytes(seeds[i]), (bytes, m) => m(bytes)));
+    public static Gen<byte[]> Mutated(IReadOnlyList<string> seeds) => Mutated([.. seeds.Select(Encoding.UTF8.GetBytes)]);
+
+    /// <summary>One of <paramref name="seeds"/> with one to four mutations.</summary>
+    public static Gen<byte[]> Mutated(IReadOnlyList<byte[]> seeds) =>
+        Gen.Select(Gen.Int[0, seeds.Count - 1], Mutation.Array[1, 4], (i, mutations) => mutations.Aggregate(seeds[i], (bytes, m) => m(bytes)));
 
     /// <summary>Random bodies of every kind, weighted towards near-valid ones (which reach the deepest code).</summary>
     public static Gen<byte[]> Body(IReadOnlyList<string> seeds) => Gen.Frequency(

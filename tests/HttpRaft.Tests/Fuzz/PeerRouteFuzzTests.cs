@@ -11,8 +11,8 @@ using Xunit.Abstractions;
 namespace HttpRaft.Tests.Fuzz;
 
 /// <summary>
-/// Random and mutated JSON at every peer route of a node, with the cluster secret so it reaches decoding and
-/// validation. An input the receiver's own decoder and validator would accept is a message an authenticated peer
+/// Random and mutated JSON at every per-kind peer route of a node, and random and mutated binary frames at its
+/// <c>/raft/stream</c>, with the cluster secret so they reach decoding and validation. An input the receiver's own decoder and validator would accept is a message an authenticated peer
 /// may send (peers are trusted, DESIGN §4) and is not sent; everything else must get a 4xx problem, leave every
 /// log as it was, log no error, and leave the cluster committing.
 /// </summary>
@@ -34,8 +34,15 @@ public sealed class PeerRouteFuzzTests(ITestOutputHelper output)
 
     private static readonly string[] Seeds = [.. Samples.Select(m => JsonSerializer.Serialize(m, PeerRoute.Of(m).TypeInfo))];
 
-    private static Gen<(PeerRoute Route, byte[] Body)> Inputs { get; } =
-        Gen.Select(Gen.Int[0, PeerRoute.All.Count - 1], FuzzInputs.Body(Seeds), (route, body) => (PeerRoute.All[route], body));
+    /// <summary>Each sample as one binary frame of <c>/raft/stream</c>.</summary>
+    private static readonly byte[][] FrameSeeds = [.. Samples.Select(Frame)];
+
+    private static readonly long MaxFrameBytes = new HttpRaft.AspNetCore.RaftHostOptions().MaxPeerMessageBytes;
+
+    /// <summary>JSON at the per-kind routes, and mutated or random frames at the stream (<see cref="PeerRoute"/> null).</summary>
+    private static Gen<(PeerRoute? Route, byte[] Body)> Inputs { get; } = Gen.Frequency(
+        (3, Gen.Select(Gen.Int[0, PeerRoute.All.Count - 1], FuzzInputs.Body(Seeds), (route, body) => ((PeerRoute?)PeerRoute.All[route], body))),
+        (1, Gen.Frequency((5, FuzzInputs.Mutated(FrameSeeds)), (1, Gen.Byte.Array[0, 128])).Select(body => ((PeerRoute?)null, body))));
 
     [Fact]
     public async Task Random_peer_messages_are_refused_and_change_no_log()
@@ -70,18 +77,39 @@ public sealed class PeerRouteFuzzTests(ITestOutputHelper output)
     }
 
     /// <summary>Sends <paramref name="body"/> unless it is a valid message; returns what happened, for the tally.</summary>
-    private static async Task<string> SendAsync(TestCluster cluster, PeerRoute route, byte[] body)
+    private static async Task<string> SendAsync(TestCluster cluster, PeerRoute? route, byte[] body)
     {
-        if (IsValidMessage(route, body)) return "valid, not sent";
-        using var request = new HttpRequestMessage(HttpMethod.Post, cluster.Peer(Target, route.Path)) { Content = new ByteArrayContent(body) };
+        if (route is null ? StartsWithValidFrame(body) : IsValidMessage(route, body)) return "valid, not sent";
+        var path = route?.Path ?? PeerStreamReceiver.Path;
+        using var request = new HttpRequestMessage(HttpMethod.Post, cluster.Peer(Target, path)) { Content = new ByteArrayContent(body) };
         request.Headers.Authorization = new("Bearer", SecureCluster.Secret);
         using var response = await cluster.Http.SendAsync(request);
         if (response.StatusCode is not (HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge))
         {
-            throw new InvalidOperationException($"{route.Path} answered {(int)response.StatusCode} to {System.Text.Encoding.UTF8.GetString(body)}");
+            throw new InvalidOperationException($"{path} answered {(int)response.StatusCode} to {Convert.ToHexString(body)}");
         }
         await Problem.AssertAsync(response, response.StatusCode);
-        return ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return $"{(route is null ? "stream " : "")}{(int)response.StatusCode}";
+    }
+
+    /// <summary>
+    /// An empty stream, or one whose first frame decodes and validates: the receiver would step that frame, which a
+    /// trusted peer may send. Anything else is refused before any message reaches the node.
+    /// </summary>
+    private static bool StartsWithValidFrame(byte[] body)
+    {
+        if (body.Length == 0) return true;
+        var buffer = new System.Buffers.ReadOnlySequence<byte>(body);
+        return PeerFrame.TryRead(ref buffer, MaxFrameBytes, out var message, out var error)
+            && error is null
+            && PeerMessageValidator.Validate(message!, Target, 3) is null;
+    }
+
+    private static byte[] Frame(Message message)
+    {
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+        PeerFrame.Write(output, message);
+        return output.WrittenSpan.ToArray();
     }
 
     /// <summary>What the receiver would accept: it decodes with the route's contract and passes the validator.</summary>
