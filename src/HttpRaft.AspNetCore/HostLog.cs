@@ -29,4 +29,10 @@ internal static partial class HostLog
 
     [LoggerMessage(EventId = 14, Level = LogLevel.Error, Message = "Could not send a message to peer {PeerId} at {Address}; it was dropped")]
     public static partial void SendFailed(ILogger logger, int peerId, Uri address, Exception exception);
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Warning, Message = "Refused an unauthenticated peer request on {Path} from {Remote}: {Reason} ({Skipped} more refused since the last report)")]
+    public static partial void UnauthenticatedPeer(ILogger logger, string path, string remote, string reason, int skipped);
+
+    [LoggerMessage(EventId = 16, Level = LogLevel.Warning, Message = "No cluster secret is set: anyone who can reach peer port {Port} can send Raft messages to this node. Set clusterSecret in peers.json or HttpRaft__ClusterSecret")]
+    public static partial void PeerPortOpen(ILogger logger, int port);
 }

@@ -1,5 +1,6 @@
 using HttpRaft.AspNetCore.Node;
 using HttpRaft.AspNetCore.Peers;
+using HttpRaft.AspNetCore.Security;
 using HttpRaft.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,6 +30,7 @@ public static class HttpRaftServiceCollectionExtensions
         services.AddSingleton<PeerStreamReceiver>();
         services.AddSingleton<IRaftLog, LocalRaftLog>();
         services.AddHostedService<NodeLoop>();
+        services.AddPeerAuthentication();
         services.AddPeerHttpClient();
         services.AddHealthChecks().AddCheck<RaftHealthCheck>("raft-leader", tags: [RaftHealthCheck.ReadyTag]);
         return services;
@@ -46,14 +48,20 @@ public static class HttpRaftServiceCollectionExtensions
     {
         // No overall timeout: a peer stream is one request for the life of the connection; the sender times each write.
         services.AddHttpClient(HttpPeerTransport.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
-            {
-                // Peers are addressed directly; a proxy from the environment would only add a hop that can fail.
-                UseProxy = false,
-                ConnectTimeout = TimeSpan.FromMilliseconds(sp.GetRequiredService<IOptions<RaftHostOptions>>().Value.PeerRequestTimeoutMs),
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            })
+            .ConfigurePrimaryHttpMessageHandler(sp => PeerHandler(sp.GetRequiredService<IOptions<RaftHostOptions>>().Value))
+            // Every peer request carries the cluster secret, whichever sender or route it is for.
+            .AddHttpMessageHandler<ClusterSecretHandler>()
             // Per-request logging of heartbeats would drown everything else.
             .RemoveAllLoggers();
     }
+
+    private static SocketsHttpHandler PeerHandler(RaftHostOptions settings) => new()
+    {
+        // Peers are addressed directly; a proxy from the environment would only add a hop that can fail.
+        UseProxy = false,
+        ConnectTimeout = TimeSpan.FromMilliseconds(settings.PeerRequestTimeoutMs),
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        // https:// peers must present a certificate that chains to the cluster's CA (tls.caCertificate).
+        SslOptions = RaftCertificates.PeerClientOptions(settings.Tls),
+    };
 }

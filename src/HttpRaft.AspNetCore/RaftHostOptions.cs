@@ -80,6 +80,25 @@ public sealed class RaftHostOptions
     public long MaxUncommittedBytes { get; set; } = 64L * 1024 * 1024;
 
     /// <summary>
+    /// The shared secret every <c>/raft/*</c> request must carry as <c>Authorization: Bearer &lt;secret&gt;</c>
+    /// (<c>clusterSecret</c> in peers.json, or <c>HttpRaft__ClusterSecret</c> in the environment). Null: the peer
+    /// routes are open to anyone who can reach the peer port, and the node warns at start-up.
+    /// </summary>
+    public string? ClusterSecret { get; set; }
+
+    /// <summary>TLS for both addresses: this node's certificate, and the CA its peers' certificates must chain to.</summary>
+    public RaftTlsOptions Tls { get; set; } = new();
+
+    /// <summary>Connections Kestrel accepts at once on both ports together; beyond it new connections wait in the backlog.</summary>
+    public long MaxConcurrentConnections { get; set; } = 10_000;
+
+    /// <summary>How long a client may take to send its request line and headers (slowloris protection).</summary>
+    public int RequestHeadersTimeoutMs { get; set; } = 10_000;
+
+    /// <summary>Largest total size of a request's headers; larger requests get 431.</summary>
+    public int MaxRequestHeadersTotalBytes { get; set; } = 32 * 1024;
+
+    /// <summary>
     /// Largest peer request body: the worst-case JSON of an AppendEntries whose entries the core counted as at most
     /// <see cref="MaxAppendBytes"/>. The core counts an entry as <see cref="Entry.Overhead"/> (24) + n data bytes;
     /// on the wire it is <c>{"index":I,"term":T,"kind":K,"data":"B"},</c>: 38 bytes of syntax, two numbers of at

@@ -1,3 +1,4 @@
+using HttpRaft.AspNetCore.Security;
 using Microsoft.Extensions.Options;
 
 namespace HttpRaft.AspNetCore;
@@ -10,7 +11,7 @@ internal sealed class RaftHostOptionsValidator : IValidateOptions<RaftHostOption
 
     public ValidateOptionsResult Validate(string? name, RaftHostOptions options)
     {
-        var failure = CheckCluster(options) ?? CheckTiming(options) ?? CheckLimits(options);
+        var failure = CheckCluster(options) ?? CheckTiming(options) ?? CheckLimits(options) ?? CheckSecurity(options);
         return failure is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failure);
     }
 
@@ -53,10 +54,23 @@ internal sealed class RaftHostOptionsValidator : IValidateOptions<RaftHostOption
         if (o.IdempotencyWindow < 1) return "IdempotencyWindow must be at least 1";
         if (o.MaxLongPolls < 1) return "MaxLongPolls must be at least 1";
         if (o.MaxUncommittedBytes < 0) return "MaxUncommittedBytes must not be negative";
+        if (o.MaxConcurrentConnections < 16) return "MaxConcurrentConnections must be at least 16";
+        if (o.RequestHeadersTimeoutMs < 100) return "RequestHeadersTimeoutMs must be at least 100";
+        if (o.MaxRequestHeadersTotalBytes < 4096) return "MaxRequestHeadersTotalBytes must be at least 4096";
         if (!string.Equals(o.Fsync, "always", StringComparison.OrdinalIgnoreCase) && !string.Equals(o.Fsync, "never", StringComparison.OrdinalIgnoreCase))
         {
             return $"Fsync must be 'always' or 'never', not '{o.Fsync}'";
         }
         return null;
+    }
+
+    /// <summary>The secret is never echoed: a message naming it would put it in a log.</summary>
+    private static string? CheckSecurity(RaftHostOptions o)
+    {
+        if (o.ClusterSecret is { } secret && secret.Trim().Length < SecretDigest.MinLength)
+        {
+            return $"ClusterSecret must be at least {SecretDigest.MinLength} characters (it is {secret.Trim().Length}); generate one with: openssl rand -base64 32";
+        }
+        return RaftTlsOptionsValidator.Check(o.Tls, o.Peers.Concat(o.Apis));
     }
 }

@@ -1,4 +1,7 @@
 using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using System.Security.Cryptography.X509Certificates;
+using HttpRaft.AspNetCore.Security;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -17,16 +20,31 @@ public static class RaftKestrelExtensions
     {
         ArgumentNullException.ThrowIfNull(kestrel);
         var settings = kestrel.ApplicationServices.GetRequiredService<IOptions<RaftHostOptions>>().Value;
-        Listen(kestrel, settings.PeerAddress);
-        Listen(kestrel, settings.ApiAddress);
-        kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes;
+        var certificate = settings.PeerAddress.Https || settings.ApiAddress.Https ? RaftCertificates.LoadServerCertificate(settings.Tls) : null;
+        Listen(kestrel, settings.PeerAddress, certificate);
+        Listen(kestrel, settings.ApiAddress, certificate);
+        ApplyLimits(kestrel.Limits, settings);
         return kestrel;
     }
 
-    private static void Listen(KestrelServerOptions kestrel, NodeAddress address)
+    /// <summary>
+    /// Slow-client protection. The minimum request body data rate stays at Kestrel's default (240 bytes/s after a
+    /// 5 s grace period) on both ports: a long-lived peer stream must lift it for itself per request
+    /// (<c>IHttpMinRequestBodyDataRateFeature</c>), since Kestrel sets it server-wide, not per endpoint.
+    /// </summary>
+    private static void ApplyLimits(KestrelServerLimits limits, RaftHostOptions settings)
     {
-        if (string.Equals(address.Host, "localhost", StringComparison.OrdinalIgnoreCase)) kestrel.ListenLocalhost(address.Port);
-        else if (IPAddress.TryParse(address.Host.Trim('[', ']'), out var ip)) kestrel.Listen(ip, address.Port);
-        else kestrel.ListenAnyIP(address.Port);
+        limits.MaxRequestBodySize = settings.MaxRequestBodyBytes;
+        limits.MaxConcurrentConnections = settings.MaxConcurrentConnections;
+        limits.RequestHeadersTimeout = TimeSpan.FromMilliseconds(settings.RequestHeadersTimeoutMs);
+        limits.MaxRequestHeadersTotalSize = settings.MaxRequestHeadersTotalBytes;
+    }
+
+    private static void Listen(KestrelServerOptions kestrel, NodeAddress address, X509Certificate2? certificate)
+    {
+        Action<ListenOptions> configure = address.Https ? o => o.UseHttps(certificate!) : _ => { };
+        if (string.Equals(address.Host, "localhost", StringComparison.OrdinalIgnoreCase)) kestrel.ListenLocalhost(address.Port, configure);
+        else if (IPAddress.TryParse(address.Host.Trim('[', ']'), out var ip)) kestrel.Listen(ip, address.Port, configure);
+        else kestrel.ListenAnyIP(address.Port, configure);
     }
 }

@@ -1,6 +1,7 @@
 using HttpRaft.Api;
 using HttpRaft.AspNetCore;
 using HttpRaft.Infrastructure;
+using HttpRaft.Security;
 using HttpRaft.Startup;
 
 // HttpRaft [id] [--config PATH]: one node of the cluster in peers.json, or a single-node cluster without it.
@@ -13,6 +14,7 @@ return await StartupGuard.RunAsync(args, async commandLine =>
     builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenOnRaftAddresses());
 
     builder.Services.AddHttpRaft(builder.Configuration.GetSection(RaftHostOptions.SectionName));
+    builder.Services.AddClientAuthentication(builder.Configuration);
     builder.Services.AddNodeLogging();
     builder.Services.AddProblemResponses();
     builder.Services.AddClientApiDocs();
@@ -24,11 +26,15 @@ return await StartupGuard.RunAsync(args, async commandLine =>
     app.UseNodeRequestLogging();
     app.UseProblemResponses();
     app.UseClientApiDocs();
+    // After the problem responses, so a refusal is logged with its status; the schemes write their own problem bodies.
+    app.UseAuthentication();
+    app.UseAuthorization();
 
     app.MapHttpRaftPeers();
-    app.MapRequestApi();
-    app.MapLogApi();
-    app.MapStatusApi();
+    app.MapRequestApi().RequireApiKey();
+    app.MapLogApi().RequireApiKey();
+    app.MapStatusApi().RequireApiKey();
+    // Open to all, so load balancers and orchestrators can probe without a key.
     app.MapHealthApi();
 
     await app.RunAsync().ConfigureAwait(false);

@@ -31,8 +31,8 @@ internal sealed class ChildProcess : IAsyncDisposable
     /// <summary>The last lines written to standard error, in order.</summary>
     public IReadOnlyList<string> StandardError => [.. errors];
 
-    /// <summary>Starts <paramref name="fileName"/> with <paramref name="arguments"/> in <paramref name="workingDirectory"/>.</summary>
-    public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments, string workingDirectory)
+    /// <summary>Starts <paramref name="fileName"/> with <paramref name="arguments"/> in <paramref name="workingDirectory"/>, with <paramref name="environment"/> added.</summary>
+    public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
     {
         var startInfo = new ProcessStartInfo(fileName, arguments)
         {
@@ -47,6 +47,7 @@ internal sealed class ChildProcess : IAsyncDisposable
         {
             startInfo.Environment.Remove(variable);
         }
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) startInfo.Environment[key] = value;
         var process = new Process { StartInfo = startInfo };
         var child = new ChildProcess(process, name);
         process.OutputDataReceived += (_, e) => Keep(child.output, e.Data);

@@ -28,10 +28,31 @@ public sealed class StartupErrorTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_cluster_secret_in_peers_json_is_refused_with_one_line_and_exit_code_2()
+    public async Task A_short_cluster_secret_in_peers_json_is_one_line_that_does_not_repeat_it_and_exit_code_2()
     {
         var error = await RunExpectingConfigurationErrorAsync("""{"peers": ["localhost:8000"], "apis": ["localhost:9000"], "clusterSecret": "s3cret"}""", "0");
-        Assert.Contains("clusterSecret is not supported yet", error, StringComparison.Ordinal);
+        Assert.Contains("ClusterSecret must be at least 16 characters", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_cluster_secret_from_the_environment_is_read_and_checked()
+    {
+        var error = await RunExpectingConfigurationErrorAsync(ThreeNodePeersJson(), "0", environment: new Dictionary<string, string> { ["HttpRaft__ClusterSecret"] = "env-s3cret" });
+        Assert.Contains("ClusterSecret must be at least 16 characters (it is 10)", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("env-s3cret", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_api_key_with_an_unknown_scope_is_one_line_and_exit_code_2()
+    {
+        var error = await RunExpectingConfigurationErrorAsync(ThreeNodePeersJson(), "0", environment: new Dictionary<string, string>
+        {
+            ["HttpRaft__ApiKeys__0__Key"] = "a-long-enough-api-key-0123",
+            ["HttpRaft__ApiKeys__0__Scope"] = "admin",
+        });
+        Assert.Contains("scope must be 'read' or 'write', not 'admin'", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("a-long-enough-api-key-0123", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -98,14 +119,14 @@ public sealed class StartupErrorTests(ITestOutputHelper output)
     }
 
     /// <summary>Runs <c>dotnet HttpRaft.dll &lt;id&gt;</c> in a directory holding <paramref name="peersJson"/> (none if null); returns its stderr line.</summary>
-    private async Task<string> RunExpectingConfigurationErrorAsync(string? peersJson, string id, Action<string>? prepare = null)
+    private async Task<string> RunExpectingConfigurationErrorAsync(string? peersJson, string id, Action<string>? prepare = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var directory = TempDirectory.Create("startup");
         try
         {
             if (peersJson is not null) await File.WriteAllTextAsync(Path.Combine(directory, "peers.json"), peersJson);
             prepare?.Invoke(directory);
-            await using var node = ChildProcess.Start($"node {id}", Repository.DotnetHost, [Repository.HttpRaftDll, id], directory);
+            await using var node = ChildProcess.Start($"node {id}", Repository.DotnetHost, [Repository.HttpRaftDll, id], directory, environment);
             var exitCode = await node.WaitForExitAsync(TimeSpan.FromSeconds(30));
             var transcript = node.Transcript();
             output.WriteLine(transcript);

@@ -16,16 +16,20 @@ internal static class PeerMessageValidator
     public const long MaxValue = long.MaxValue / 2;
 
     /// <summary>Null when <paramref name="m"/> is acceptable; otherwise what is wrong with it.</summary>
-    public static string? Validate(Message m, int selfId, int clusterSize)
+    public static string? Validate(Message m, int selfId, int clusterSize) => Validate(m, selfId, clusterSize, PeerMessageLimits.None);
+
+    /// <summary>Null when <paramref name="m"/> is acceptable within <paramref name="limits"/>; otherwise what is wrong with it.</summary>
+    public static string? Validate(Message m, int selfId, int clusterSize, PeerMessageLimits limits)
     {
         if (m.To != selfId) return $"addressed to node {m.To}, but this is node {selfId}";
         if (m.From < 0 || m.From >= clusterSize || m.From == selfId) return $"sender {m.From} is not another member";
         if (m.Term < 0) return "negative term";
         if (m.Term > MaxValue) return "term is impossibly large";
+        if (m.Term - limits.CurrentTerm > PeerMessageLimits.MaxTermLead) return $"term {m.Term} is more than {PeerMessageLimits.MaxTermLead} ahead of this node's term {limits.CurrentTerm}";
         return m switch
         {
             VoteRequest v => NonNegative(v.LastLogIndex, v.LastLogTerm),
-            AppendRequest a => NonNegative(a.PrevLogIndex, a.PrevLogTerm, a.LeaderCommit) ?? CheckEntries(a),
+            AppendRequest a => NonNegative(a.PrevLogIndex, a.PrevLogTerm, a.LeaderCommit) ?? CheckEntries(a, limits),
             AppendResponse r => NonNegative(r.Index, r.ConflictIndex, r.ConflictTerm),
             Heartbeat h => NonNegative(h.Commit, h.ReadRound),
             HeartbeatResponse h => NonNegative(h.ReadRound),
@@ -44,12 +48,14 @@ internal static class PeerMessageValidator
         return null;
     }
 
-    /// <summary>Entries must follow PrevLogIndex without gaps, with terms from 1 up to the sender's term.</summary>
-    private static string? CheckEntries(AppendRequest a)
+    /// <summary>Entries must follow PrevLogIndex without gaps, with terms from 1 up to the sender's term, within the size bounds.</summary>
+    private static string? CheckEntries(AppendRequest a, PeerMessageLimits limits)
     {
+        if (a.Entries.Count > limits.MaxEntries) return $"{a.Entries.Count} entries in one message, more than the {limits.MaxEntries} a batch can hold";
         var expected = a.PrevLogIndex + 1;
         foreach (var entry in a.Entries)
         {
+            if (entry.Data.Length > limits.MaxEntryBytes) return $"entry {entry.Index} holds {entry.Data.Length} bytes, more than {limits.MaxEntryBytes}";
             if (entry.Index != expected++) return $"entry index {entry.Index} does not follow on from {expected - 2}";
             if (entry.Index > MaxValue) return $"entry index {entry.Index} is impossibly large";
             if (entry.Term < 1 || entry.Term > a.Term) return $"entry {entry.Index} has term {entry.Term} outside 1..{a.Term}";

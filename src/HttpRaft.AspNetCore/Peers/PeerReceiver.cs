@@ -13,7 +13,7 @@ namespace HttpRaft.AspNetCore.Peers;
 /// Turns one peer POST into one inbox input: decode strictly, validate, enqueue, answer 202 at once. The
 /// answer to the message (a vote, an acknowledgement) travels later as its own POST, like the Go original.
 /// </summary>
-internal sealed class PeerReceiver(NodeInbox inbox, IOptions<RaftHostOptions> options, ILogger<PeerReceiver> logger)
+internal sealed class PeerReceiver(NodeInbox inbox, NodeViewHolder views, IOptions<RaftHostOptions> options, ILogger<PeerReceiver> logger)
 {
     private readonly RaftHostOptions settings = options.Value;
 
@@ -35,7 +35,7 @@ internal sealed class PeerReceiver(NodeInbox inbox, IOptions<RaftHostOptions> op
             HostLog.UnreadableRequest(logger, route.Path, e.Message);
             return TypedResults.Problem(statusCode: e.StatusCode, detail: e.Message);
         }
-        var problem = message is null ? "the body is JSON null" : PeerMessageValidator.Validate(message, settings.Id, settings.Peers.Count);
+        var problem = message is null ? "the body is JSON null" : PeerMessageValidator.Validate(message, settings.Id, settings.Peers.Count, PeerMessageLimits.For(settings, views.Current.Term));
         if (problem is not null) return Reject(route, StatusCodes.Status400BadRequest, $"Invalid {route.Name} message: {problem}");
         return inbox.TryPost(new PeerInput(message!))
             ? TypedResults.Accepted((string?)null)

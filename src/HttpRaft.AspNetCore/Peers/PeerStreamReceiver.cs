@@ -20,7 +20,7 @@ namespace HttpRaft.AspNetCore.Peers;
 /// A frame that does not decode or validate ends the stream with 400: nothing after it can be trusted.
 /// </summary>
 internal sealed class PeerStreamReceiver(
-    NodeInbox inbox, IOptions<RaftHostOptions> options, IHostApplicationLifetime lifetime, ILogger<PeerStreamReceiver> logger)
+    NodeInbox inbox, NodeViewHolder views, IOptions<RaftHostOptions> options, IHostApplicationLifetime lifetime, ILogger<PeerStreamReceiver> logger)
 {
     public const string Path = PeerRoute.Prefix + "/stream";
 
@@ -80,7 +80,7 @@ internal sealed class PeerStreamReceiver(
         while (PeerFrame.TryRead(ref buffer, settings.MaxPeerMessageBytes, out var message, out var error))
         {
             if (error is not null) return $"Malformed frame: {error}";
-            var problem = PeerMessageValidator.Validate(message!, settings.Id, settings.Peers.Count);
+            var problem = PeerMessageValidator.Validate(message!, settings.Id, settings.Peers.Count, PeerMessageLimits.For(settings, views.Current.Term));
             if (problem is not null) return $"Invalid {message!.GetType().Name}: {problem}";
             messages.Add(message!);
         }

@@ -19,7 +19,8 @@ internal sealed class LeaderRedirect(string leaderApi, string path)
     public Task ExecuteAsync(HttpContext httpContext)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
-        httpContext.Response.Headers.Location = $"http://{leaderApi}{path}";
+        // The leader's address as configured may say https://; NodeAddress keeps that scheme.
+        httpContext.Response.Headers.Location = new Uri(AspNetCore.NodeAddress.Parse(leaderApi).ToHttpUri(), path).ToString();
         return TypedResults.Json(Value, statusCode: StatusCodes.Status307TemporaryRedirect).ExecuteAsync(httpContext);
     }
 

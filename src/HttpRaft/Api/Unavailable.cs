@@ -2,7 +2,7 @@ using HttpRaft.AspNetCore;
 
 namespace HttpRaft.Api;
 
-/// <summary>Builds the 503 problem a client gets when a write cannot be taken now, with a Retry-After and the leader hint.</summary>
+/// <summary>Builds the 503 (429 when overloaded) problem a client gets when a write cannot be taken now, with a Retry-After and the leader hint.</summary>
 internal static class Unavailable
 {
     /// <summary>Seconds a client should wait before retrying: about one election timeout.</summary>
@@ -13,7 +13,8 @@ internal static class Unavailable
         ArgumentNullException.ThrowIfNull(response);
         response.Headers.RetryAfter = RetryAfterSeconds;
         return TypedResults.Problem(
-            statusCode: StatusCodes.Status503ServiceUnavailable,
+            // Overloaded is the client's cue to slow down (too much uncommitted work): 429, not a failure of the node.
+            statusCode: result.Outcome == AppendOutcome.Overloaded ? StatusCodes.Status429TooManyRequests : StatusCodes.Status503ServiceUnavailable,
             title: "Not committed",
             detail: Explain(result.Outcome),
             extensions: new Dictionary<string, object?> { ["leader"] = result.LeaderApi ?? "" });

@@ -20,6 +20,13 @@ internal static class ClientApiDocs
             o.NonNullableReferenceTypesAsRequired();
             o.IncludeXmlComments(typeof(ClientApiDocs).Assembly);
             o.SchemaFilter<ExampleSchemaFilter>();
+            o.AddSecurityDefinition(ApiKeyOperationFilter.SchemeId, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "An API key from the node's apiKeys setting (read scope for GET routes, write scope for appends). Needed only when apiKeys are configured.",
+            });
+            o.OperationFilter<ApiKeyOperationFilter>();
         });
         return services;
     }

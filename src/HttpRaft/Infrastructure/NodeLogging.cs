@@ -30,7 +30,8 @@ internal static class NodeLogging
     /// <summary>
     /// One line per request, written through this host's logger (the middleware would otherwise use the static
     /// one, which is left alone). Requests that succeed are logged at Debug: a console line per request at
-    /// Information halves what a node can serve. Client errors show at Information, failures above that.
+    /// Information halves what a node can serve. Client errors show at Information, failures above that;
+    /// unauthenticated peer requests only through the peer scheme's throttled warning.
     /// Register it before the exception handler so it records the status the client finally got.
     /// </summary>
     public static IApplicationBuilder UseNodeRequestLogging(this IApplicationBuilder app) =>
@@ -46,6 +47,8 @@ internal static class NodeLogging
         StatusCodes.Status503ServiceUnavailable => LogEventLevel.Warning,
         >= 500 => LogEventLevel.Error,
         < 400 when context.Request.Path.StartsWithSegments("/raft") => LogEventLevel.Verbose,
+        // Refused peer requests are reported by the peer scheme, throttled; a line each would let a flood fill the log.
+        StatusCodes.Status401Unauthorized when context.Request.Path.StartsWithSegments("/raft") => LogEventLevel.Debug,
         // An overloaded node answers many 429s; a line for each would only add to the load.
         < 400 or StatusCodes.Status429TooManyRequests => LogEventLevel.Debug,
         _ => LogEventLevel.Information,

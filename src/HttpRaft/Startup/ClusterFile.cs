@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using HttpRaft.AspNetCore;
+using HttpRaft.Security;
 
 namespace HttpRaft.Startup;
 
@@ -18,28 +19,31 @@ internal static class ClusterFile
         if (!File.Exists(path)) throw new StartupException($"cluster file {path} not found (create it from peers.example.json, or pass --config PATH)");
         using var document = Parse(path);
         if (document.RootElement.ValueKind != JsonValueKind.Object) throw new StartupException($"{path} must hold a JSON object with \"peers\" and \"apis\" arrays");
-        foreach (var property in document.RootElement.EnumerateObject()) CheckKnown(property.Name);
+        foreach (var property in document.RootElement.EnumerateObject()) CheckKnown(property);
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         Flatten(document.RootElement, RaftHostOptions.SectionName, values);
         return values;
     }
 
-    /// <summary>The keys peers.json may hold: the settable <see cref="RaftHostOptions"/> properties, in any case.</summary>
-    private static readonly HashSet<string> KnownKeys = typeof(RaftHostOptions).GetProperties()
-        .Where(p => p.CanWrite)
-        .Select(p => p.Name)
-        .ToHashSet(StringComparer.OrdinalIgnoreCase);
+    /// <summary>The keys peers.json may hold: the settable <see cref="RaftHostOptions"/> and <see cref="ClientApiOptions"/> properties, in any case.</summary>
+    private static readonly HashSet<string> KnownKeys = SettableNames(typeof(RaftHostOptions)).Concat(SettableNames(typeof(ClientApiOptions))).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The keys of the <c>tls</c> block.</summary>
+    private static readonly HashSet<string> TlsKeys = SettableNames(typeof(RaftTlsOptions)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    private static IEnumerable<string> SettableNames(Type type) => type.GetProperties().Where(p => p.CanWrite).Select(p => p.Name);
 
     /// <summary>
-    /// Refuses a key that would otherwise be silently ignored: a user who sets <c>clusterSecret</c> must not believe
-    /// the peers are authenticated, nor one who misspells <c>electionTicks</c> that the setting took effect.
+    /// Refuses a key that would otherwise be silently ignored: a user who misspells <c>clusterSecret</c> must not
+    /// believe the peers are authenticated, nor one who misspells <c>electionTicks</c> that the setting took effect.
     /// </summary>
-    private static void CheckKnown(string key)
+    private static void CheckKnown(JsonProperty property)
     {
-        if (KnownKeys.Contains(key)) return;
-        if (key.Equals("clusterSecret", StringComparison.OrdinalIgnoreCase)) throw new StartupException($"peers.json: {key} is not supported yet (peer authentication comes in a later release)");
-        if (key.Equals("tls", StringComparison.OrdinalIgnoreCase)) throw new StartupException($"peers.json: {key} is not supported yet (TLS comes in a later release)");
-        throw new StartupException($"peers.json: unknown key {key} (see the configuration table in the README)");
+        if (!KnownKeys.Contains(property.Name)) throw new StartupException($"peers.json: unknown key {property.Name} (see the configuration table in the README)");
+        if (!property.Name.Equals("tls", StringComparison.OrdinalIgnoreCase)) return;
+        if (property.Value.ValueKind != JsonValueKind.Object) throw new StartupException("peers.json: tls must be an object such as {\"certificate\": \"node.pfx\"}");
+        var unknown = property.Value.EnumerateObject().FirstOrDefault(p => !TlsKeys.Contains(p.Name));
+        if (unknown.Value.ValueKind != JsonValueKind.Undefined) throw new StartupException($"peers.json: unknown key tls.{unknown.Name} (see the Security section of the README)");
     }
 
     private static JsonDocument Parse(string path)

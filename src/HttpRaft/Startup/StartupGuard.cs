@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using HttpRaft.AspNetCore;
+using HttpRaft.AspNetCore.Security;
+using HttpRaft.Security;
 using HttpRaft.Storage;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
@@ -35,8 +38,10 @@ internal static class StartupGuard
     public static void CheckBeforeStart(IServiceProvider services)
     {
         var settings = services.GetRequiredService<IOptions<RaftHostOptions>>().Value;
+        _ = services.GetService<IOptions<ClientApiOptions>>()?.Value;
         EnsureFree("peer", settings.PeerAddress);
         EnsureFree("API", settings.ApiAddress);
+        CheckCertificates(settings);
         // Opens, locks and recovers the log now, so a locked or corrupted data directory is a one-line error.
         services.GetRequiredService<IRaftStorage>();
     }
@@ -49,8 +54,16 @@ internal static class StartupGuard
         UnauthorizedAccessException => $"cannot use the data directory: {e.Message}",
         OptionsValidationException v => $"invalid configuration: {string.Join("; ", v.Failures)}",
         IOException { InnerException: AddressInUseException } => e.Message,
+        CryptographicException => $"cannot load a TLS certificate (tls.certificate, tls.certificatePassword, tls.certificateKey, tls.caCertificate): {e.Message}",
         _ => null,
     };
+
+    /// <summary>Loads the TLS files now: a wrong password or a damaged file is a one-line error, not a failure at the first connection.</summary>
+    private static void CheckCertificates(RaftHostOptions settings)
+    {
+        if (settings.PeerAddress.Https || settings.ApiAddress.Https) RaftCertificates.LoadServerCertificate(settings.Tls).Dispose();
+        _ = RaftCertificates.PeerClientOptions(settings.Tls);
+    }
 
     private static void EnsureFree(string role, NodeAddress address)
     {

@@ -155,13 +155,7 @@ public sealed class BadInputTests(SharedClusterFixture fixture)
         return await Cluster.Http.SendAsync(request);
     }
 
-    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode expected)
-    {
-        Assert.Equal(expected, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<ProblemJson>();
-        Assert.Equal((int)expected, problem!.Status);
-    }
+    private static Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode expected) => Problem.AssertAsync(response, expected);
 
     /// <summary>The cluster still has a leader that commits, and every node answers.</summary>
     private async Task AssertStillWorkingAsync()
@@ -175,6 +169,3 @@ public sealed class BadInputTests(SharedClusterFixture fixture)
         }
     }
 }
-
-/// <summary>The fields of an RFC 7807 problem the tests look at.</summary>
-internal sealed record ProblemJson(int Status, string? Title, string? Detail);

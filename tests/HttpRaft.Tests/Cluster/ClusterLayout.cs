@@ -17,12 +17,16 @@ internal sealed record ClusterLayout(IReadOnlyList<string> Peers, IReadOnlyList<
 
     public int Size => Peers.Count;
 
-    public static ClusterLayout Create(int size)
+    /// <summary>Settings every node gets on top of the defaults below (a cluster secret, API keys, TLS files).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Extra { get; init; } = [];
+
+    /// <summary>A layout on free ports; <paramref name="scheme"/> <c>https://</c> makes every address TLS.</summary>
+    public static ClusterLayout Create(int size, string scheme = "")
     {
         var ports = FreePorts.Take(2 * size);
         return new ClusterLayout(
-            ports.Take(size).Select(p => $"127.0.0.1:{p}").ToList(),
-            ports.Skip(size).Select(p => $"127.0.0.1:{p}").ToList());
+            ports.Take(size).Select(p => $"{scheme}127.0.0.1:{p}").ToList(),
+            ports.Skip(size).Select(p => $"{scheme}127.0.0.1:{p}").ToList());
     }
 
     /// <summary>Configuration keys for node <paramref name="id"/>, as the app would read them from peers.json and settings.</summary>
@@ -39,6 +43,7 @@ internal sealed record ClusterLayout(IReadOnlyList<string> Peers, IReadOnlyList<
         // Three hosts log to one console; keep only what signals trouble.
         yield return new("Serilog:MinimumLevel:Default", "Warning");
         foreach (var setting in Overrides) yield return setting;
+        foreach (var setting in Extra) yield return setting;
     }
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);

@@ -15,9 +15,10 @@ internal sealed class TestCluster : IAsyncDisposable
     private readonly FileRaftStorage?[] disks;
     private readonly string root = Directory.CreateTempSubdirectory("httpraft-cluster-").FullName;
 
-    private TestCluster(ClusterLayout layout)
+    private TestCluster(ClusterLayout layout, HttpMessageHandler? handler)
     {
         Layout = layout;
+        Http = new HttpClient(handler ?? new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };
         nodes = new NodeFactory?[layout.Size];
         disks = new FileRaftStorage?[layout.Size];
     }
@@ -25,10 +26,7 @@ internal sealed class TestCluster : IAsyncDisposable
     public ClusterLayout Layout { get; }
 
     /// <summary>A client that does not follow redirects, so tests see the 307s themselves.</summary>
-    public HttpClient Http { get; } = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false })
-    {
-        Timeout = TimeSpan.FromSeconds(10),
-    };
+    public HttpClient Http { get; }
 
     public IEnumerable<int> RunningIds => Enumerable.Range(0, nodes.Length).Where(i => nodes[i] is not null);
 
@@ -40,7 +38,14 @@ internal sealed class TestCluster : IAsyncDisposable
     {
         var layout = ClusterLayout.Create(size);
         if (settings is not null) layout = layout with { Overrides = settings };
-        var cluster = new TestCluster(layout);
+        return Start(layout);
+    }
+
+    /// <summary>Starts every node of <paramref name="layout"/>.</summary>
+    public static TestCluster Start(ClusterLayout layout, HttpMessageHandler? handler = null)
+    {
+        var size = layout.Size;
+        var cluster = new TestCluster(layout, handler);
         for (var id = 0; id < size; id++) cluster.StartNode(id);
         return cluster;
     }
@@ -74,9 +79,9 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public IRaftLog Log(int id) => (nodes[id] ?? throw new InvalidOperationException($"Node {id} is stopped.")).Log;
 
-    public Uri Api(int id, string pathAndQuery) => new($"http://{Layout.Apis[id]}{pathAndQuery}");
+    public Uri Api(int id, string pathAndQuery) => new(NodeAddress.Parse(Layout.Apis[id]).ToHttpUri(), pathAndQuery);
 
-    public Uri Peer(int id, string pathAndQuery) => new($"http://{Layout.Peers[id]}{pathAndQuery}");
+    public Uri Peer(int id, string pathAndQuery) => new(NodeAddress.Parse(Layout.Peers[id]).ToHttpUri(), pathAndQuery);
 
     /// <summary>Waits until every running node names the same leader, and that leader is running and leads; returns its id.</summary>
     public async Task<int> WaitForLeaderAsync(TimeSpan? timeout = null)

@@ -1,3 +1,4 @@
+using HttpRaft.AspNetCore;
 using HttpRaft.AspNetCore.Peers;
 using HttpRaft.Consensus;
 
@@ -36,5 +37,43 @@ public sealed class PeerMessageValidatorTests
     public void Impossible_messages_are_rejected_with_a_reason(Message message, string reason)
     {
         Assert.Contains(reason, PeerMessageValidator.Validate(message, Self, ClusterSize), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_term_far_ahead_of_this_node_is_rejected()
+    {
+        var limits = new PeerMessageLimits(CurrentTerm: 7, MaxEntries: 100, MaxEntryBytes: 1024);
+
+        Assert.Null(PeerMessageValidator.Validate(new Heartbeat(1, Self, 7 + PeerMessageLimits.MaxTermLead, 0, 0), Self, ClusterSize, limits));
+        Assert.Contains("ahead of this node's term 7", PeerMessageValidator.Validate(new Heartbeat(1, Self, 8 + PeerMessageLimits.MaxTermLead, 0, 0), Self, ClusterSize, limits), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_append_with_more_entries_than_a_batch_holds_is_rejected()
+    {
+        var limits = new PeerMessageLimits(CurrentTerm: 3, MaxEntries: 2, MaxEntryBytes: 1024);
+        var entries = Enumerable.Range(1, 3).Select(i => Entry.Normal(i, 3, default)).ToList();
+
+        Assert.Contains("3 entries in one message", PeerMessageValidator.Validate(new AppendRequest(1, Self, 3, 0, 0, entries, 0), Self, ClusterSize, limits), StringComparison.Ordinal);
+        Assert.Null(PeerMessageValidator.Validate(new AppendRequest(1, Self, 3, 0, 0, entries[..2], 0), Self, ClusterSize, limits));
+    }
+
+    [Fact]
+    public void An_entry_larger_than_one_append_message_is_rejected()
+    {
+        var limits = new PeerMessageLimits(CurrentTerm: 3, MaxEntries: 10, MaxEntryBytes: 4);
+        var append = new AppendRequest(1, Self, 3, 0, 0, [Entry.Normal(1, 3, new byte[5])], 0);
+
+        Assert.Contains("holds 5 bytes, more than 4", PeerMessageValidator.Validate(append, Self, ClusterSize, limits), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_limits_follow_the_configured_append_size()
+    {
+        var limits = PeerMessageLimits.For(new RaftHostOptions { MaxAppendBytes = 24 * 100 }, currentTerm: 5);
+
+        Assert.Equal(101, limits.MaxEntries);
+        Assert.Equal(2400, limits.MaxEntryBytes);
+        Assert.Equal(5, limits.CurrentTerm);
     }
 }

@@ -8,11 +8,28 @@ public sealed class ClusterFileKeyTests : IDisposable
     private readonly string directory = Directory.CreateTempSubdirectory("httpraft-keys-").FullName;
 
     [Fact]
-    public void A_cluster_secret_is_refused_as_not_supported_yet()
+    public void Security_keys_are_read_into_configuration()
     {
-        var error = Assert.Throws<StartupException>(() => ClusterFile.Load(Write("""{"peers": ["localhost:8000"], "apis": ["localhost:9000"], "clusterSecret": "s3cret"}""")));
+        var values = ClusterFile.Load(Write("""
+            {"peers": ["localhost:8000"], "apis": ["localhost:9000"], "clusterSecret": "0123456789abcdef",
+             "apiKeys": [{"key": "reader-key-0123456789", "scope": "read"}],
+             "tls": {"certificate": "node.pfx", "certificatePassword": "pw", "caCertificate": "ca.pem"}}
+            """));
 
-        Assert.Equal("peers.json: clusterSecret is not supported yet (peer authentication comes in a later release)", error.Message);
+        Assert.Equal("0123456789abcdef", values["HttpRaft:clusterSecret"]);
+        Assert.Equal("read", values["HttpRaft:apiKeys:0:scope"]);
+        Assert.Equal("ca.pem", values["HttpRaft:tls:caCertificate"]);
+    }
+
+    [Theory]
+    [InlineData("""{"tls": {"certificat": "node.pfx"}}""", "unknown key tls.certificat")]
+    [InlineData("""{"tls": "node.pfx"}""", "tls must be an object")]
+    [InlineData("""{"clusterSecrett": "0123456789abcdef"}""", "unknown key clusterSecrett")]
+    public void A_misspelt_security_key_is_refused(string json, string expected)
+    {
+        var error = Assert.Throws<StartupException>(() => ClusterFile.Load(Write(json)));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

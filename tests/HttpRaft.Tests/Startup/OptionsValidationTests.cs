@@ -91,7 +91,8 @@ public sealed class OptionsValidationTests
 
     [Theory]
     [InlineData("localhost")]
-    [InlineData("http://localhost:8000")]
+    [InlineData("ftp://localhost:8000")]
+    [InlineData("localhost:8000/raft")]
     [InlineData("localhost:99999")]
     [InlineData("::1:8000")]
     [InlineData("bad host:8000")]
@@ -150,6 +151,59 @@ public sealed class OptionsValidationTests
         var noPolls = ThreeNodes();
         noPolls.MaxLongPolls = 0;
         AssertFails(noPolls, "MaxLongPolls must be at least 1");
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("short")]
+    [InlineData("fifteen-chars-x")]
+    [InlineData("   padded-15chars   ")]
+    public void A_cluster_secret_must_be_at_least_16_characters_and_is_never_echoed(string secret)
+    {
+        var options = ThreeNodes();
+        options.ClusterSecret = secret;
+
+        AssertFails(options, "ClusterSecret must be at least 16 characters");
+        if (secret.Trim().Length > 0) Assert.DoesNotContain(secret.Trim(), Validate(options).FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_cluster_secret_of_16_characters_is_valid()
+    {
+        var options = ThreeNodes();
+        options.ClusterSecret = "0123456789abcdef";
+
+        Assert.True(Validate(options).Succeeded);
+    }
+
+    [Fact]
+    public void An_https_address_needs_a_certificate()
+    {
+        var options = ThreeNodes();
+        options.Apis[2] = "https://localhost:9002";
+
+        AssertFails(options, "an https:// address needs a certificate");
+    }
+
+    [Fact]
+    public void A_tls_file_that_does_not_exist_is_named()
+    {
+        var options = ThreeNodes();
+        options.Tls.Certificate = "/nonexistent/node.pfx";
+
+        AssertFails(options, "tls.certificate: file /nonexistent/node.pfx not found");
+    }
+
+    [Theory]
+    [InlineData("https://node-1:8001", true, "https://node-1:8001/")]
+    [InlineData("HTTP://node-1:8001", false, "http://node-1:8001/")]
+    [InlineData("node-1:8001", false, "http://node-1:8001/")]
+    public void An_address_may_name_its_scheme(string text, bool https, string uri)
+    {
+        var address = NodeAddress.Parse(text);
+
+        Assert.Equal(https, address.Https);
+        Assert.Equal(uri, address.ToHttpUri().ToString());
     }
 
     private static RaftHostOptions ThreeNodes() => new()

@@ -1,0 +1,127 @@
+using System.Net;
+using System.Text.Json;
+using CsCheck;
+using HttpRaft.AspNetCore.Peers;
+using HttpRaft.Consensus;
+using HttpRaft.Testing;
+using HttpRaft.Tests.Cluster;
+using HttpRaft.Tests.Security;
+using Xunit.Abstractions;
+
+namespace HttpRaft.Tests.Fuzz;
+
+/// <summary>
+/// Random and mutated JSON at every per-kind peer route of a node, and random and mutated binary frames at its
+/// <c>/raft/stream</c>, with the cluster secret so they reach decoding and validation. An input the receiver's own decoder and validator would accept is a message an authenticated peer
+/// may send (peers are trusted, DESIGN §4) and is not sent; everything else must get a 4xx problem, leave every
+/// log as it was, log no error, and leave the cluster committing.
+/// </summary>
+public sealed class PeerRouteFuzzTests(ITestOutputHelper output)
+{
+    private const int Target = 0;
+
+    private static readonly Message[] Samples =
+    [
+        new VoteRequest(1, Target, 3, false, 7, 2),
+        new VoteResponse(1, Target, 3, true, true),
+        new AppendRequest(1, Target, 3, 4, 2, [Entry.Normal(5, 3, "abc"u8.ToArray()), Entry.Normal(6, 3, default)], 4),
+        new AppendResponse(1, Target, 3, false, 6, 4, 2),
+        new Heartbeat(1, Target, 3, 4, 9),
+        new HeartbeatResponse(1, Target, 3, 9),
+        new ReadIndexRequest(1, Target, 3, 17),
+        new ReadIndexResponse(1, Target, 3, 17, true, 6),
+    ];
+
+    private static readonly string[] Seeds = [.. Samples.Select(m => JsonSerializer.Serialize(m, PeerRoute.Of(m).TypeInfo))];
+
+    /// <summary>Each sample as one binary frame of <c>/raft/stream</c>.</summary>
+    private static readonly byte[][] FrameSeeds = [.. Samples.Select(Frame)];
+
+    private static readonly long MaxFrameBytes = new HttpRaft.AspNetCore.RaftHostOptions().MaxPeerMessageBytes;
+
+    /// <summary>JSON at the per-kind routes, and mutated or random frames at the stream (<see cref="PeerRoute"/> null).</summary>
+    private static Gen<(PeerRoute? Route, byte[] Body)> Inputs { get; } = Gen.Frequency(
+        (3, Gen.Select(Gen.Int[0, PeerRoute.All.Count - 1], FuzzInputs.Body(Seeds), (route, body) => ((PeerRoute?)PeerRoute.All[route], body))),
+        (1, Gen.Frequency((5, FuzzInputs.Mutated(FrameSeeds)), (1, Gen.Byte.Array[0, 128])).Select(body => ((PeerRoute?)null, body))));
+
+    [Fact]
+    public async Task Random_peer_messages_are_refused_and_change_no_log()
+    {
+        var iterations = FuzzSettings.Iterations(3000);
+        output.WriteLine(FuzzSettings.Describe("peer routes", iterations));
+        using var console = new ConsoleCapture();
+        var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        await using (var cluster = TestCluster.Start(ClusterLayout.Create(3) with { Extra = [SecureCluster.SecretSetting] }))
+        {
+            var leader = await cluster.WaitForLeaderAsync();
+            List<long> acknowledged = [await cluster.AppendAsync(leader, "before the fuzz")];
+
+            await Inputs.SampleAsync(
+                async input =>
+                {
+                    var outcome = await SendAsync(cluster, input.Route, input.Body);
+                    counts[outcome] = counts.GetValueOrDefault(outcome) + 1;
+                },
+                seed: FuzzSettings.Seed, iter: iterations, threads: 1);
+
+            leader = await cluster.WaitForLeaderAsync();
+            acknowledged.Add(await cluster.AppendAsync(leader, "after the fuzz"));
+            foreach (var id in cluster.RunningIds)
+            {
+                await Eventually.HoldsAsync(async () => (await cluster.ReadLogAsync(id)).Select(e => e.Index).SequenceEqual(acknowledged), $"node {id}'s log to hold only the two appends");
+            }
+        }
+
+        output.WriteLine($"outcomes: {string.Join(", ", counts.Select(c => $"{c.Key}×{c.Value}"))}");
+        ClientRouteFuzzTests.AssertNoErrorsLogged(console.Text);
+    }
+
+    /// <summary>Sends <paramref name="body"/> unless it is a valid message; returns what happened, for the tally.</summary>
+    private static async Task<string> SendAsync(TestCluster cluster, PeerRoute? route, byte[] body)
+    {
+        if (route is null ? StartsWithValidFrame(body) : IsValidMessage(route, body)) return "valid, not sent";
+        var path = route?.Path ?? PeerStreamReceiver.Path;
+        using var request = new HttpRequestMessage(HttpMethod.Post, cluster.Peer(Target, path)) { Content = new ByteArrayContent(body) };
+        request.Headers.Authorization = new("Bearer", SecureCluster.Secret);
+        using var response = await cluster.Http.SendAsync(request);
+        if (response.StatusCode is not (HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge))
+        {
+            throw new InvalidOperationException($"{path} answered {(int)response.StatusCode} to {Convert.ToHexString(body)}");
+        }
+        await Problem.AssertAsync(response, response.StatusCode);
+        return $"{(route is null ? "stream " : "")}{(int)response.StatusCode}";
+    }
+
+    /// <summary>
+    /// An empty stream, or one whose first frame decodes and validates: the receiver would step that frame, which a
+    /// trusted peer may send. Anything else is refused before any message reaches the node.
+    /// </summary>
+    private static bool StartsWithValidFrame(byte[] body)
+    {
+        if (body.Length == 0) return true;
+        var buffer = new System.Buffers.ReadOnlySequence<byte>(body);
+        return PeerFrame.TryRead(ref buffer, MaxFrameBytes, out var message, out var error)
+            && error is null
+            && PeerMessageValidator.Validate(message!, Target, 3) is null;
+    }
+
+    private static byte[] Frame(Message message)
+    {
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+        PeerFrame.Write(output, message);
+        return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>What the receiver would accept: it decodes with the route's contract and passes the validator.</summary>
+    private static bool IsValidMessage(PeerRoute route, byte[] body)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(body, route.TypeInfo) is Message message && PeerMessageValidator.Validate(message, Target, 3) is null;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+}
