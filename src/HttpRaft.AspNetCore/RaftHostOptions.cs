@@ -73,6 +73,9 @@ public sealed class RaftHostOptions
     /// </summary>
     public int IdempotencyWindow { get; set; } = 100_000;
 
+    /// <summary>The most entries one <c>GET /log</c> page may ask for (<c>limit</c>); more gets 400.</summary>
+    public int MaxPageEntries { get; set; } = 1000;
+
     /// <summary>Concurrent long-polls (<c>GET /log?wait=</c>) a node serves; beyond it, 429 with Retry-After.</summary>
     public int MaxLongPolls { get; set; } = 1024;
 

@@ -53,6 +53,8 @@ internal sealed class RaftHostOptionsValidator : IValidateOptions<RaftHostOption
         if (o.MaxEntryBytes > MaxEntryBytesLimit) return $"MaxEntryBytes must not exceed {MaxEntryBytesLimit} (64 MiB)";
         if (o.IdempotencyWindow < 1) return "IdempotencyWindow must be at least 1";
         if (o.MaxLongPolls < 1) return "MaxLongPolls must be at least 1";
+        // A page is held in memory whole (within its 4 MiB byte cap); 100,000 small entries is already a lot.
+        if (o.MaxPageEntries is < 1 or > 100_000) return "MaxPageEntries must be between 1 and 100000";
         if (o.MaxUncommittedBytes < 0) return "MaxUncommittedBytes must not be negative";
         if (o.MaxConcurrentConnections < 16) return "MaxConcurrentConnections must be at least 16";
         if (o.RequestHeadersTimeoutMs < 100) return "RequestHeadersTimeoutMs must be at least 100";

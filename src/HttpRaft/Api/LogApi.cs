@@ -1,6 +1,7 @@
 using HttpRaft.AspNetCore;
 using HttpRaft.Consensus;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace HttpRaft.Api;
 
@@ -10,8 +11,6 @@ internal static class LogApi
     /// <summary>Entries per page when the client does not say.</summary>
     public const int DefaultLimit = 100;
 
-    /// <summary>The most entries one page may hold.</summary>
-    public const int MaxLimit = 1000;
 
     public static RouteGroupBuilder MapLogApi(this IEndpointRouteBuilder endpoints)
     {
@@ -38,7 +37,7 @@ internal static class LogApi
             .WithName("ReadLog")
             .WithSummary("Read committed entries")
             .WithDescription(
-                $"Committed client entries from `index` (default 1), at most `limit` (default {DefaultLimit}, max {MaxLimit}). " +
+                $"Committed client entries from `index` (default 1), at most `limit` (default {DefaultLimit}, max the node's `maxPageEntries`, 1000 unless configured). " +
                 "Internal no-op entries (one per leader term) are left out, so indexes may skip; every entry appears at the " +
                 "index its append was acknowledged with. A page also holds at most " +
                 $"{IRaftLog.MaxPageBytes / (1024 * 1024)} MiB of entry data (but always at least one entry): page on from the last index returned. " +
@@ -83,11 +82,12 @@ internal static class LogApi
         : TypedResults.Created($"/log/{result.FirstIndex}", new AppendedEntry(result.FirstIndex, result.Term));
 
     private static async Task<Results<Ok<LogPageResponse>, ProblemHttpResult>> ReadPageAsync(
-        IRaftLog log, LongPollSlots slots, TimeProvider time, IHostApplicationLifetime lifetime, HttpResponse response, CancellationToken cancellationToken,
-        long index = 1, int limit = DefaultLimit, int wait = 0, string? consistency = null)
+        IRaftLog log, LongPollSlots slots, TimeProvider time, IHostApplicationLifetime lifetime, IOptions<RaftHostOptions> options,
+        HttpResponse response, CancellationToken cancellationToken, long index = 1, int limit = DefaultLimit, int wait = 0, string? consistency = null)
     {
         if (index < 1) return BadQuery("index must be at least 1");
-        if (limit is < 1 or > MaxLimit) return BadQuery($"limit must be between 1 and {MaxLimit}");
+        var maxLimit = options.Value.MaxPageEntries;
+        if (limit is < 1 || limit > maxLimit) return BadQuery($"limit must be between 1 and {maxLimit}");
         if (wait is < 0 or > LogTail.MaxWaitMs) return BadQuery($"wait must be between 0 and {LogTail.MaxWaitMs} milliseconds");
         if (!ReadConsistency.TryParse(consistency, out var level)) return BadQuery($"consistency must be {ReadConsistency.Accepted}");
         using var slot = wait > 0 ? slots.TryTake() : null;

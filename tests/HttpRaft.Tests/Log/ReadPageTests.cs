@@ -19,4 +19,18 @@ public sealed class ReadPageTests
 
         Assert.Equal(IRaftLog.MaxPageBytes / (512 * 1024), page.Entries.Count);
     }
+
+    [Fact]
+    public async Task A_limit_above_the_configured_page_maximum_gets_400()
+    {
+        await using var cluster = TestCluster.Start(ClusterLayout.Create(1) with { Extra = [new("HttpRaft:MaxPageEntries", "5")] });
+        var leader = await cluster.WaitForLeaderAsync();
+
+        using var allowed = await cluster.Http.GetAsync(cluster.Api(leader, "/log?limit=5"));
+        using var refused = await cluster.Http.GetAsync(cluster.Api(leader, "/log?limit=6"));
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, allowed.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("between 1 and 5", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
 }

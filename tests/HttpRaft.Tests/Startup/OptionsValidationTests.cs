@@ -141,6 +141,17 @@ public sealed class OptionsValidationTests
         AssertFails(options, "MaxEntryBytes must not exceed 67108864");
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(100_001)]
+    public void The_page_maximum_must_be_sane(int max)
+    {
+        var options = ThreeNodes();
+        options.MaxPageEntries = max;
+
+        AssertFails(options, "MaxPageEntries must be between 1 and 100000");
+    }
+
     [Fact]
     public void The_idempotency_window_and_long_poll_limit_must_be_positive()
     {
