@@ -31,9 +31,9 @@ return await StartupGuard.RunAsync(args, async commandLine =>
     app.UseAuthorization();
 
     app.MapHttpRaftPeers();
-    app.MapRequestApi().RequireApiKey();
-    app.MapLogApi().RequireApiKey();
-    app.MapStatusApi().RequireApiKey();
+    app.MapRequestApi().RequireApiKey(app.Services);
+    app.MapLogApi().RequireApiKey(app.Services);
+    app.MapStatusApi().RequireApiKey(app.Services);
     // Open to all, so load balancers and orchestrators can probe without a key.
     app.MapHealthApi();
 
