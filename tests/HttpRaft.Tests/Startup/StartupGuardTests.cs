@@ -20,6 +20,34 @@ public sealed class StartupGuardTests
     }
 
     [Fact]
+    public async Task A_log_shorter_than_its_commit_index_refuses_to_start_with_one_line()
+    {
+        // What cutting whole records out of a closed segment leaves: every checksum good, committed entries gone.
+        var storage = new HttpRaft.Storage.InMemoryRaftStorage();
+        storage.Save(new HttpRaft.Consensus.HardState(2, 0, 28), [HttpRaft.Consensus.Entry.Normal(1, 1, "x"u8.ToArray())], sync: true);
+
+        var (exitCode, stderr) = await RunAsync(_ =>
+        {
+            StartupGuard.CheckCommittedPrefix(storage, "data/node-0");
+            return Task.CompletedTask;
+        });
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal(
+            "HttpRaft: corrupted log: data/node-0 at offset 0: the log ends at entry 1 but its saved commit index is 28: committed entries are missing" + Environment.NewLine,
+            stderr);
+    }
+
+    [Fact]
+    public void A_log_that_holds_its_commit_index_passes()
+    {
+        var storage = new HttpRaft.Storage.InMemoryRaftStorage();
+        storage.Save(new HttpRaft.Consensus.HardState(2, 0, 1), [HttpRaft.Consensus.Entry.Normal(1, 1, "x"u8.ToArray())], sync: true);
+
+        StartupGuard.CheckCommittedPrefix(storage, "data/node-0");
+    }
+
+    [Fact]
     public async Task A_bad_command_line_is_a_configuration_error()
     {
         var (exitCode, stderr) = await RunAsync(_ => Task.CompletedTask, "not-a-number");
