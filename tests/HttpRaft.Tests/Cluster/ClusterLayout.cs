@@ -6,9 +6,6 @@ namespace HttpRaft.Tests.Cluster;
 /// <summary>The addresses of a test cluster on free loopback ports, and each node's configuration as settings.</summary>
 internal sealed record ClusterLayout(IReadOnlyList<string> Peers, IReadOnlyList<string> Apis)
 {
-    /// <summary>Settings that override the defaults below on every node (e.g. a shorter commit timeout).</summary>
-    public IReadOnlyDictionary<string, string> Overrides { get; init; } = new Dictionary<string, string>();
-
     /// <summary>
     /// Ticks of 25 ms: 50 ms heartbeats and 250–500 ms election timeouts keep the tests fast while staying well
     /// above the scheduling jitter of three hosts sharing two cores.
@@ -17,7 +14,7 @@ internal sealed record ClusterLayout(IReadOnlyList<string> Peers, IReadOnlyList<
 
     public int Size => Peers.Count;
 
-    /// <summary>Settings every node gets on top of the defaults below (a cluster secret, API keys, TLS files).</summary>
+    /// <summary>Settings every node gets on top of, or instead of, the defaults below (a shorter commit timeout, a cluster secret, API keys, TLS files).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Extra { get; init; } = [];
 
     /// <summary>A layout on free ports; <paramref name="scheme"/> <c>https://</c> makes every address TLS.</summary>
@@ -42,7 +39,6 @@ internal sealed record ClusterLayout(IReadOnlyList<string> Peers, IReadOnlyList<
         yield return new("HttpRaft:CommitTimeoutMs", "3000");
         // Three hosts log to one console; keep only what signals trouble.
         yield return new("Serilog:MinimumLevel:Default", "Warning");
-        foreach (var setting in Overrides) yield return setting;
         foreach (var setting in Extra) yield return setting;
     }
 

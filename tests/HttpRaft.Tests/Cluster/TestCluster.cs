@@ -37,7 +37,7 @@ internal sealed class TestCluster : IAsyncDisposable
     public static TestCluster Start(int size = 3, IReadOnlyDictionary<string, string>? settings = null)
     {
         var layout = ClusterLayout.Create(size);
-        if (settings is not null) layout = layout with { Overrides = settings };
+        if (settings is not null) layout = layout with { Extra = [.. settings] };
         return Start(layout);
     }
 
