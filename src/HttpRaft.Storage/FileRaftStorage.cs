@@ -235,12 +235,14 @@ public sealed partial class FileRaftStorage : IRaftStorage, IDisposable
     /// </summary>
     private SegmentFile FindRun(long index, long high, long budget, List<long> offsets)
     {
-        var (ordinal, first) = LogIndex.Unpack(log.PositionOf(index));
+        using var positions = log.PositionsFrom(index).GetEnumerator();
+        positions.MoveNext();
+        var (ordinal, first) = LogIndex.Unpack(positions.Current);
         offsets.Add(first);
         var span = Math.Min(MaxRunBytes, Math.Max(budget, 0));
-        for (var next = index + 1; next < high && !cache.TryGet(next, out _); next++)
+        for (var next = index + 1; next < high && !cache.TryGet(next, out _) && positions.MoveNext(); next++)
         {
-            var (nextOrdinal, at) = LogIndex.Unpack(log.PositionOf(next));
+            var (nextOrdinal, at) = LogIndex.Unpack(positions.Current);
             if (nextOrdinal != ordinal || at - first > span) break;
             offsets.Add(at);
         }

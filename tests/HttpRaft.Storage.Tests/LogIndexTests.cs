@@ -50,5 +50,9 @@ public sealed class LogIndexTests
         {
             Assert.True(expected[i - 1] == (index.PositionOf(i), index.TermOf(i)), $"seed {seed}: entry {i} differs");
         }
+        for (var from = 1; from <= expected.Count; from += 37)
+        {
+            Assert.True(expected.Skip(from - 1).Select(e => e.Position).SequenceEqual(index.PositionsFrom(from)), $"seed {seed}: positions from {from} differ");
+        }
     }
 }

@@ -32,12 +32,22 @@ internal sealed class LocalRaftLog(NodeInbox inbox, NodeViewHolder views, IRaftS
         if (entries.Count == 0) throw new ArgumentException("Append at least one entry.", nameof(entries));
         if (idempotencyKey is not null && !IdempotencyKey.IsValid(idempotencyKey)) throw new ArgumentException("Not a valid idempotency key.", nameof(idempotencyKey));
         // An entry larger than one AppendEntries message could never be replicated, and would wedge the log behind it.
-        if (entries.Any(e => e.Length > settings.MaxEntryBytes)) return Hinted(AppendResult.Failed(AppendOutcome.TooLarge, View.LeaderId));
+        if (AnyLargerThan(entries, settings.MaxEntryBytes)) return Hinted(AppendResult.Failed(AppendOutcome.TooLarge, View.LeaderId));
         var proposal = idempotencyKey is null ? new ProposeInput(entries) : Keyed(entries, idempotencyKey);
         var result = inbox.TryPostClient(proposal)
             ? await WaitAsync(proposal.Task, AppendResult.Failed(AppendOutcome.TimedOut, View.LeaderId), cancellationToken).ConfigureAwait(false)
             : AppendResult.Failed(inbox.IsClosed ? AppendOutcome.Stopped : AppendOutcome.Overloaded, View.LeaderId);
         return Hinted(result);
+    }
+
+    // A loop, not LINQ: this runs for every append, and a capturing lambda allocates each time.
+    private static bool AnyLargerThan(IReadOnlyList<ReadOnlyMemory<byte>> entries, int maxBytes)
+    {
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (entries[i].Length > maxBytes) return true;
+        }
+        return false;
     }
 
     /// <summary>A proposal whose first entry carries the key and the hash of all the entries (the key covers the whole append).</summary>

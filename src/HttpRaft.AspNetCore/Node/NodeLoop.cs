@@ -123,9 +123,7 @@ internal sealed class NodeLoop(
 
     private void Propose(ProposeInput proposal)
     {
-        // A new leader's table knows every key in its log only once it has applied an entry of its own term.
-        var catchingUp = Core.Role == Role.Leader && appliedTerm != Core.Term;
-        if (proposal.Keyed is not null && !keyed.Admit(proposal, catchingUp, Core.LeaderId)) return;
+        if (proposal.Keyed is not null && !keyed.Admit(proposal, LeaderCatchingUp, Core.LeaderId)) return;
         var result = Core.Propose(proposal.Payloads, proposal.FirstKind);
         if (result.Accepted)
         {
@@ -138,10 +136,13 @@ internal sealed class NodeLoop(
         proposal.Complete(AppendResult.Failed(outcome, result.LeaderId, result.Term));
     }
 
+    /// <summary>A new leader's table knows every key in its log only once it has applied an entry of its own term.</summary>
+    private bool LeaderCatchingUp => Core.Role == Role.Leader && appliedTerm != Core.Term;
+
     /// <summary>Proposes the keyed appends held back while this leader caught up, once it has.</summary>
     private void ProposeDeferred()
     {
-        if (!keyed.HasDeferred || (Core.Role == Role.Leader && appliedTerm != Core.Term)) return;
+        if (!keyed.HasDeferred || LeaderCatchingUp) return;
         foreach (var proposal in keyed.TakeDeferred()) Propose(proposal);
     }
 
