@@ -26,7 +26,6 @@ public static class HttpRaftServiceCollectionExtensions
         services.TryAddSingleton<IPeerTransport, HttpPeerTransport>();
         services.AddSingleton<NodeInbox>();
         services.AddSingleton<NodeViewHolder>();
-        services.AddSingleton<PeerReceiver>();
         services.AddSingleton<PeerStreamReceiver>();
         services.AddSingleton<IRaftLog, LocalRaftLog>();
         services.AddHostedService<NodeLoop>();

@@ -41,7 +41,7 @@ internal sealed class Leader
         AppendEntries([Entry.NoOp(Log.LastIndex + 1, Term)]);
     }
 
-    public ProposeResult Propose(IReadOnlyList<ReadOnlyMemory<byte>> payloads, EntryKind firstKind)
+    public ProposeResult Propose(IReadOnlyList<ReadOnlyMemory<byte>> payloads)
     {
         long bytes = 0;
         foreach (var payload in payloads) bytes += Entry.Overhead + payload.Length;
@@ -52,7 +52,7 @@ internal sealed class Leader
         }
         var first = Log.LastIndex + 1;
         var entries = new Entry[payloads.Count];
-        for (var i = 0; i < entries.Length; i++) entries[i] = new Entry(first + i, Term, i == 0 ? firstKind : EntryKind.Normal, payloads[i]);
+        for (var i = 0; i < entries.Length; i++) entries[i] = Entry.Normal(first + i, Term, payloads[i]);
         AppendEntries(entries);
         return ProposeResult.Appended(first, first + entries.Length - 1, Term, raft.Id);
     }

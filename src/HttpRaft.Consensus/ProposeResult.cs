@@ -11,7 +11,7 @@ public enum ProposeRejection
 }
 
 /// <summary>
-/// The answer to <see cref="RaftNode.Propose(IReadOnlyList{ReadOnlyMemory{byte}}, EntryKind)"/>: the index range and term the entries were appended with
+/// The answer to <see cref="RaftNode.Propose(IReadOnlyList{ReadOnlyMemory{byte}})"/>: the index range and term the entries were appended with
 /// (they are committed once the commit index reaches <see cref="LastIndex"/> with that term still at
 /// those indexes), or why they were dropped and which node leads.
 /// </summary>

@@ -2,7 +2,7 @@ namespace HttpRaft.Consensus;
 
 /// <summary>
 /// One Raft node as a pure, deterministic state machine: the host feeds it <see cref="Tick"/>,
-/// <see cref="Step"/>, <see cref="Propose(IReadOnlyList{ReadOnlyMemory{byte}}, EntryKind)"/> and <see cref="ReadIndex"/>, and drains
+/// <see cref="Step"/>, <see cref="Propose(IReadOnlyList{ReadOnlyMemory{byte}})"/> and <see cref="ReadIndex"/>, and drains
 /// the resulting work with <see cref="GetReady"/> and <see cref="Advance"/>. It does no I/O, starts no
 /// threads, reads no clock and draws randomness only from <see cref="RaftConfig.Random"/>. Not thread-safe:
 /// one loop owns it.
@@ -49,16 +49,14 @@ public sealed class RaftNode
     /// <summary>
     /// Appends client payloads as consecutive entries if this node leads. The result names their index
     /// range and term, or why they were dropped and who leads; a dropped proposal left no trace in the log.
-    /// <paramref name="firstKind"/> is the first entry's kind: <see cref="EntryKind.Keyed"/> when it carries the
-    /// host's idempotency envelope for the batch; the rest are always <see cref="EntryKind.Normal"/>.
+    /// The payloads are opaque to the core: any envelope the host needs (an idempotency key) is inside them.
     /// </summary>
-    public ProposeResult Propose(IReadOnlyList<ReadOnlyMemory<byte>> payloads, EntryKind firstKind = EntryKind.Normal)
+    public ProposeResult Propose(IReadOnlyList<ReadOnlyMemory<byte>> payloads)
     {
         ArgumentNullException.ThrowIfNull(payloads);
         if (payloads.Count == 0) throw new ArgumentException("Propose at least one entry.", nameof(payloads));
         if (raft.Leader is null) return ProposeResult.Dropped(ProposeRejection.NotLeader, raft.Term, raft.LeaderId);
-        if (firstKind == EntryKind.NoOp) throw new ArgumentException("Clients cannot propose no-ops.", nameof(firstKind));
-        return raft.Leader.Propose(payloads, firstKind);
+        return raft.Leader.Propose(payloads);
     }
 
     public ProposeResult Propose(ReadOnlyMemory<byte> payload) => Propose([payload]);

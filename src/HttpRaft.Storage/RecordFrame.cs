@@ -59,7 +59,7 @@ internal static class RecordFrame
     /// <summary>Whether a checksummed payload is well formed: a known type of the right length.</summary>
     public static bool IsWellFormed(ReadOnlySpan<byte> payload) => payload.Length > 0 && (RecordType)payload[0] switch
     {
-        RecordType.Entry => payload.Length >= EntryPayloadHeader && payload[17] <= (byte)EntryKind.Keyed,
+        RecordType.Entry => payload.Length >= EntryPayloadHeader && Enum.IsDefined((EntryKind)payload[17]),
         RecordType.HardState => payload.Length == HardStatePayload,
         _ => false,
     };

@@ -31,12 +31,9 @@ public interface IRaftLog
     /// </summary>
     Task<AppendResult> AppendAsync(IReadOnlyList<ReadOnlyMemory<byte>> entries, string? idempotencyKey, CancellationToken cancellationToken = default);
 
-    /// <summary>The most entry data bytes one <see cref="ReadCommitted"/> page holds (4 MiB); a page always holds at least one entry.</summary>
-    const int MaxPageBytes = 4 * 1024 * 1024;
-
     /// <summary>
     /// Up to <paramref name="limit"/> committed client entries at or after <paramref name="fromIndex"/>, skipping internal
-    /// no-ops and showing only the client's bytes of keyed entries, and at most <see cref="MaxPageBytes"/> of entry data (but at least one entry).
+    /// no-ops and showing only the client's bytes of keyed entries, and at most <see cref="SizeLimits.MaxPageBytes"/> of entry data (but at least one entry).
     /// </summary>
     LogPage ReadCommitted(long fromIndex, int limit);
 

@@ -28,8 +28,8 @@ internal abstract class NodeRequest<T> : NodeInput
 }
 
 /// <summary>
-/// Client payloads to append; once appended it remembers where, so the commit can be matched to it. A keyed
-/// proposal's first payload is already wrapped in its <see cref="Idempotency.KeyedEnvelope"/>.
+/// Client payloads to append, already framed by <see cref="ClientPayload"/> (a keyed proposal's first payload in its
+/// <see cref="Idempotency.KeyedEnvelope"/>); once appended it remembers where, so the commit can be matched to it.
 /// </summary>
 internal sealed class ProposeInput(IReadOnlyList<ReadOnlyMemory<byte>> payloads, Idempotency.KeyedHeader? keyed = null) : NodeRequest<AppendResult>
 {
@@ -37,8 +37,6 @@ internal sealed class ProposeInput(IReadOnlyList<ReadOnlyMemory<byte>> payloads,
 
     /// <summary>The idempotency key and request hash this append carries, or null for a plain append.</summary>
     public Idempotency.KeyedHeader? Keyed { get; } = keyed;
-
-    public EntryKind FirstKind => Keyed is null ? EntryKind.Normal : EntryKind.Keyed;
 
     public long FirstIndex { get; private set; }
 

@@ -124,7 +124,7 @@ internal sealed class NodeLoop(
     private void Propose(ProposeInput proposal)
     {
         if (proposal.Keyed is not null && !keyed.Admit(proposal, LeaderCatchingUp, Core.LeaderId)) return;
-        var result = Core.Propose(proposal.Payloads, proposal.FirstKind);
+        var result = Core.Propose(proposal.Payloads);
         if (result.Accepted)
         {
             proposal.Appended(result);

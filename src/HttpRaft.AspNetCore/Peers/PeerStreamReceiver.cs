@@ -22,9 +22,10 @@ namespace HttpRaft.AspNetCore.Peers;
 internal sealed class PeerStreamReceiver(
     NodeInbox inbox, NodeViewHolder views, IOptions<RaftHostOptions> options, IHostApplicationLifetime lifetime, ILogger<PeerStreamReceiver> logger)
 {
-    public const string Path = PeerRoute.Prefix + "/stream";
+    public const string Path = PeerEndpoints.Prefix + "/stream";
 
     private readonly RaftHostOptions settings = options.Value;
+    private readonly SizeLimits limits = options.Value.Limits;
 
     public async Task<Results<Accepted, ProblemHttpResult>> ReceiveAsync(HttpContext context)
     {
@@ -77,10 +78,10 @@ internal sealed class PeerStreamReceiver(
     /// <summary>Decodes and validates every whole frame in <paramref name="buffer"/>; stops at the first bad one.</summary>
     private string? TakeFrames(ref ReadOnlySequence<byte> buffer, List<Message> messages)
     {
-        while (PeerFrame.TryRead(ref buffer, settings.MaxPeerMessageBytes, out var message, out var error))
+        while (PeerFrame.TryRead(ref buffer, limits.MaxPeerFrameBytes, out var message, out var error))
         {
             if (error is not null) return $"Malformed frame: {error}";
-            var problem = PeerMessageValidator.Validate(message!, settings.Id, settings.Peers.Count, PeerMessageLimits.For(settings, views.Current.Term));
+            var problem = PeerMessageValidator.Validate(message!, settings.Id, settings.Peers.Count, PeerMessageLimits.For(limits, views.Current.Term));
             if (problem is not null) return $"Invalid {message!.GetType().Name}: {problem}";
             messages.Add(message!);
         }

@@ -14,9 +14,6 @@ namespace HttpRaft.Api;
 /// <param name="Entries">Several texts to append in one go, in order (<c>POST /log</c> only; instead of <c>entry</c>).</param>
 internal sealed record EntryRequest(string? Entry = null, IReadOnlyList<string>? Entries = null)
 {
-    /// <summary>The most entries one batch may hold.</summary>
-    public const int MaxBatchEntries = 10_000;
-
     private const string Shape = "a JSON object with a string \"entry\" or an array of strings \"entries\"";
 
     /// <summary>True for a batch (<c>entries</c>).</summary>
@@ -71,7 +68,7 @@ internal sealed record EntryRequest(string? Entry = null, IReadOnlyList<string>?
     {
         if ((Entry is null) == (Entries is null)) throw new BadHttpRequestException($"The body must be {Shape}: exactly one of the two.");
         if (Entries is { Count: 0 }) throw new BadHttpRequestException("\"entries\" must hold at least one entry.");
-        if (Entries is { Count: > MaxBatchEntries }) throw new BadHttpRequestException($"\"entries\" may hold at most {MaxBatchEntries} entries.", StatusCodes.Status413PayloadTooLarge);
+        if (Entries is { Count: > SizeLimits.MaxBatchEntries }) throw new BadHttpRequestException($"\"entries\" may hold at most {SizeLimits.MaxBatchEntries} entries.", StatusCodes.Status413PayloadTooLarge);
         foreach (var text in Entries ?? [Entry!])
         {
             if (text is null) throw new BadHttpRequestException("\"entries\" must hold strings, not null.");

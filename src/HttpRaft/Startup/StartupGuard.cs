@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using HttpRaft.AspNetCore;
+using HttpRaft.Api;
 using HttpRaft.AspNetCore.Security;
 using HttpRaft.Security;
 using HttpRaft.Storage;
@@ -39,6 +40,7 @@ internal static class StartupGuard
     {
         var settings = services.GetRequiredService<IOptions<RaftHostOptions>>().Value;
         _ = services.GetService<IOptions<ClientApiOptions>>()?.Value;
+        _ = services.GetService<IOptions<ReadOptions>>()?.Value;
         EnsureFree("peer", settings.PeerAddress);
         EnsureFree("API", settings.ApiAddress);
         CheckCertificates(settings);
