@@ -8,7 +8,7 @@ namespace HttpRaft.Bench;
 
 /// <summary>
 /// Encoding and decoding one AppendEntries of 100-byte entries: the binary frame the peer stream uses against the
-/// source-generated JSON of the per-kind routes, which is what DESIGN §4 asks to measure before choosing binary.
+/// source-generated JSON of the per-kind routes: the measurement that chose the frame (docs/design.md §4; figures in docs/performance.md).
 /// </summary>
 [MemoryDiagnoser]
 public class PeerFrameBenchmarks

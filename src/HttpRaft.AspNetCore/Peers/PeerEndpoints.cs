@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace HttpRaft.AspNetCore;
 
 /// <summary>
-/// Maps the peer API (DESIGN §4), served on the peer port only: <c>/raft/stream</c>, the long-lived binary stream
+/// Maps the peer API (docs/design.md §4), served on the peer port only: <c>/raft/stream</c>, the long-lived binary stream
 /// the nodes send on, and one JSON POST route per message kind under <c>/raft/</c> for tools and older senders;
 /// only to callers that prove the cluster secret. The group carries the policy, so every route added to it is
 /// covered. The app must run ASP.NET Core's authentication and authorization middleware (WebApplication adds it).

@@ -13,7 +13,7 @@ namespace HttpRaft.Tests.Fuzz;
 /// <summary>
 /// Random and mutated JSON at every per-kind peer route of a node, and random and mutated binary frames at its
 /// <c>/raft/stream</c>, with the cluster secret so they reach decoding and validation. An input the receiver's own decoder and validator would accept is a message an authenticated peer
-/// may send (peers are trusted, DESIGN §4) and is not sent; everything else must get a 4xx problem, leave every
+/// may send (peers are trusted, docs/design.md §4) and is not sent; everything else must get a 4xx problem, leave every
 /// log as it was, log no error, and leave the cluster committing.
 /// </summary>
 public sealed class PeerRouteFuzzTests(ITestOutputHelper output)
