@@ -6,7 +6,7 @@ using HttpRaft.Testing;
 namespace HttpRaft.EndToEnd.Tests;
 
 /// <summary>
-/// Configuration mistakes as a user meets them (DESIGN §2): the node exits with code 2 and says what is
+/// Configuration mistakes as a user meets them (docs/design.md §2): the node exits with code 2 and says what is
 /// wrong in one line on stderr, without a stack trace.
 /// </summary>
 public sealed class StartupErrorTests(ITestOutputHelper output)

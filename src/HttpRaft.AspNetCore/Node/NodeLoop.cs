@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace HttpRaft.AspNetCore.Node;
 
 /// <summary>
-/// The one task that owns the consensus core (DESIGN §1): it waits for input, drains everything waiting in the
+/// The one task that owns the consensus core (docs/design.md §1.1): it waits for input, drains everything waiting in the
 /// inbox and steps the core with it, then carries out each <see cref="Ready"/> in order: persist (one sync per
 /// batch), send, apply (complete waiting clients), advance. Nothing else touches the <see cref="RaftNode"/>.
 /// </summary>

@@ -12,7 +12,7 @@ using Microsoft.Extensions.Options;
 namespace HttpRaft.Startup;
 
 /// <summary>
-/// Turns configuration problems into one line on stderr and exit code 2 (DESIGN §2), and checks what can be
+/// Turns configuration problems into one line on stderr and exit code 2 (docs/design.md §2), and checks what can be
 /// checked before the host starts, so that no stack trace or half-started host is the user's first sight.
 /// </summary>
 internal static class StartupGuard
