@@ -27,6 +27,7 @@ public static class HttpRaftServiceCollectionExtensions
         services.AddSingleton<NodeInbox>();
         services.AddSingleton<NodeViewHolder>();
         services.AddSingleton<PeerStreamReceiver>();
+        services.AddSingleton<PeerStreamLifetime>();
         services.AddSingleton<IRaftLog, LocalRaftLog>();
         services.AddHostedService<NodeLoop>();
         services.AddPeerAuthentication();

@@ -2,7 +2,8 @@ namespace HttpRaft.Consensus;
 
 /// <summary>
 /// A leader's term of office: replication to each follower (§5.3) with pipelining and flow control,
-/// the commit rule (§5.4.2), heartbeats, check-quorum, and ReadIndex (dissertation §6.4).
+/// the commit rule (§5.4.2), heartbeats, check-quorum, ReadIndex (dissertation §6.4), and handing leadership over
+/// (dissertation §3.10).
 /// Created when a node wins an election and discarded when it steps down.
 /// </summary>
 internal sealed class Leader
@@ -14,6 +15,7 @@ internal sealed class Leader
     private long uncommittedBytes;
     private int heartbeatElapsed;
     private int quorumCheckElapsed;
+    private int transferElapsed;
     private bool appendPending;
     private bool heartbeatPending;
 
@@ -31,6 +33,9 @@ internal sealed class Leader
 
     public bool HasPendingSends => appendPending || heartbeatPending;
 
+    /// <summary>The voter leadership is being handed to, or <see cref="RaftNode.None"/> when no transfer is under way.</summary>
+    public int TransferTarget { get; private set; } = RaftNode.None;
+
     /// <summary>
     /// Appends the term's no-op: entries of earlier terms commit only once an entry of this term does
     /// (§5.4.2), and ReadIndex needs a commit in this term to know the commit index is current (§6.4).
@@ -43,6 +48,7 @@ internal sealed class Leader
 
     public ProposeResult Propose(IReadOnlyList<ReadOnlyMemory<byte>> payloads)
     {
+        if (TransferTarget != RaftNode.None) return ProposeResult.Dropped(ProposeRejection.Transferring, Term, raft.Id);
         long bytes = 0;
         foreach (var payload in payloads) bytes += Entry.Overhead + payload.Length;
         var limit = raft.Config.MaxUncommittedBytes;
@@ -63,8 +69,29 @@ internal sealed class Leader
         else AddRead(requestId, from);
     }
 
+    /// <summary>
+    /// Dissertation §3.10: stop taking proposals, bring <paramref name="target"/> fully up to date, then tell it to
+    /// campaign at once. <see cref="RaftNode.None"/> picks the voter whose log is most up to date. A request for the
+    /// target already under way changes nothing; one for another target restarts the transfer towards it.
+    /// </summary>
+    public TransferResult TransferLeadership(int target)
+    {
+        if (target == RaftNode.None) target = MostUpToDatePeer();
+        if (target == raft.Id) return TransferResult.AlreadyLeader;
+        if (!progress.TryGetValue(target, out var pr)) return TransferResult.InvalidTarget;
+        if (target == TransferTarget) return TransferResult.Started;
+        TransferTarget = target;
+        transferElapsed = 0;
+        if (pr.Match == Log.LastIndex) SendTimeoutNow(target);
+        else SendAppend(target, sendIfEmpty: true);
+        return TransferResult.Started;
+    }
+
     public void Tick()
     {
+        // A transfer that has not moved leadership within an election timeout failed (the target is down or cut
+        // off): serve again rather than refuse proposals indefinitely.
+        if (TransferTarget != RaftNode.None && ++transferElapsed >= raft.Config.ElectionTicks) TransferTarget = RaftNode.None;
         if (++quorumCheckElapsed >= raft.Config.ElectionTicks)
         {
             quorumCheckElapsed = 0;
@@ -154,6 +181,7 @@ internal sealed class Leader
         if (pr.State == ReplicationState.Probe) pr.BecomeReplicate();
         else pr.Inflights.FreeTo(m.Index);
         MaybeCommit();
+        if (m.From == TransferTarget && pr.Match == Log.LastIndex) SendTimeoutNow(m.From);
         FillPipeline(m.From);
         // A follower that caught up after the commit index moved would otherwise learn it only at the next heartbeat.
         if (pr.SentCommit < Math.Min(pr.Match, Log.Committed)) SendAppend(m.From, sendIfEmpty: true);
@@ -206,6 +234,24 @@ internal sealed class Leader
         pr.SentCommit = Math.Max(pr.SentCommit, Math.Min(Log.Committed, prevIndex + entries.Count));
         if (entries.Count > 0) pr.SentEntries(entries[^1].Index);
         return true;
+    }
+
+    private void SendTimeoutNow(int to) => raft.Send(new TimeoutNow(raft.Id, to, Term));
+
+    /// <summary>The follower with the highest match index, preferring one heard from lately; ties go to the lower id.</summary>
+    private int MostUpToDatePeer()
+    {
+        var best = RaftNode.None;
+        Progress? bestProgress = null;
+        foreach (var (peer, pr) in progress.OrderBy(p => p.Key))
+        {
+            if (bestProgress is null || (pr.Match, pr.RecentActive).CompareTo((bestProgress.Match, bestProgress.RecentActive)) > 0)
+            {
+                best = peer;
+                bestProgress = pr;
+            }
+        }
+        return best;
     }
 
     private void BroadcastHeartbeat()

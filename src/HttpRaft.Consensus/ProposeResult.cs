@@ -8,6 +8,11 @@ public enum ProposeRejection
     NotLeader,
     /// <summary>The leader holds more uncommitted bytes than <see cref="RaftConfig.MaxUncommittedBytes"/>.</summary>
     Overloaded,
+    /// <summary>
+    /// The leader is handing leadership over (<see cref="RaftNode.TransferLeadership"/>): an entry appended now would
+    /// leave the target behind and lose it the election (hashicorp/raft#581). Retry once the transfer ends.
+    /// </summary>
+    Transferring,
 }
 
 /// <summary>

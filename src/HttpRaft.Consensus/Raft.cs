@@ -73,7 +73,7 @@ internal sealed class Raft
     {
         if (Role == Role.Leader) return;
         if (config.PreVote) BecomePreCandidate();
-        else BecomeCandidate();
+        else BecomeCandidate(transfer: false);
     }
 
     public void Step(Message m)
@@ -121,7 +121,7 @@ internal sealed class Raft
     {
         switch (m)
         {
-            case VoteRequest when InLease():
+            case VoteRequest { Transfer: false } when InLease():
                 return false;
             case VoteRequest { PreVote: true }:
                 return true; // A pre-vote never changes the receiver's term (§9.6).
@@ -202,6 +202,11 @@ internal sealed class Raft
                 Log.CommitTo(Math.Min(heartbeat.Commit, Log.LastIndex));
                 Send(new HeartbeatResponse(Id, m.From, Term, heartbeat.ReadRound));
                 break;
+            case TimeoutNow:
+                // The leader brought our log up to date and hands over: no pre-vote (it would be refused inside the
+                // voters' lease), and the vote requests say it is a transfer so that voters grant them.
+                BecomeCandidate(transfer: true);
+                break;
             case ReadIndexResponse read:
                 ReadStates.Add(new ReadState(read.RequestId, read.Success, read.Index));
                 break;
@@ -257,21 +262,21 @@ internal sealed class Raft
         StartVote(preVote: true, Term + 1);
     }
 
-    private void BecomeCandidate()
+    private void BecomeCandidate(bool transfer)
     {
         Reset(Term + 1);
         Role = Role.Candidate;
         VotedFor = Id;
-        StartVote(preVote: false, Term);
+        StartVote(preVote: false, Term, transfer);
     }
 
-    private void StartVote(bool preVote, long term)
+    private void StartVote(bool preVote, long term, bool transfer = false)
     {
         votesGranted.Clear();
         votesRejected.Clear();
         CountVote(Id, granted: true);
         if (Role is not (Role.PreCandidate or Role.Candidate)) return; // Won alone.
-        foreach (var peer in Peers) Send(new VoteRequest(Id, peer, term, preVote, Log.LastIndex, Log.LastTerm));
+        foreach (var peer in Peers) Send(new VoteRequest(Id, peer, term, preVote, Log.LastIndex, Log.LastTerm, transfer));
     }
 
     private void CountVote(int from, bool granted)
@@ -280,7 +285,7 @@ internal sealed class Raft
         switch (Quorum.Tally(ClusterSize, votesGranted.Count, votesRejected.Count))
         {
             case VoteResult.Won when Role == Role.PreCandidate:
-                BecomeCandidate();
+                BecomeCandidate(transfer: false);
                 break;
             case VoteResult.Won:
                 BecomeLeader();

@@ -47,6 +47,19 @@ public sealed class RaftNode
     public void Campaign() => raft.Campaign();
 
     /// <summary>
+    /// Hands leadership to <paramref name="target"/> (dissertation §3.10), or with <see cref="None"/> to the voter whose
+    /// log is most up to date. While the transfer runs, proposals are refused with <see cref="ProposeRejection.Transferring"/>.
+    /// The host sees the outcome as a <see cref="SoftState"/> change when the target's election deposes this node, or,
+    /// if it does not within an election timeout, as <see cref="LeadTransferee"/> going back to <see cref="None"/> while
+    /// this node still leads.
+    /// </summary>
+    public TransferResult TransferLeadership(int target) =>
+        raft.Leader is null ? TransferResult.NotLeader : raft.Leader.TransferLeadership(target);
+
+    /// <summary>The voter leadership is being handed to, or <see cref="None"/> when no transfer is under way.</summary>
+    public int LeadTransferee => raft.Leader?.TransferTarget ?? None;
+
+    /// <summary>
     /// Appends client payloads as consecutive entries if this node leads. The result names their index
     /// range and term, or why they were dropped and who leads; a dropped proposal left no trace in the log.
     /// The payloads are opaque to the core: any envelope the host needs (an idempotency key) is inside them.

@@ -36,6 +36,7 @@ return await StartupGuard.RunAsync(args, async commandLine =>
     app.MapRequestApi().RequireApiKey(app.Services);
     app.MapLogApi().RequireApiKey(app.Services);
     app.MapStatusApi().RequireApiKey(app.Services);
+    app.MapClusterApi().RequireApiKey(app.Services);
     // Open to all, so load balancers and orchestrators can probe without a key.
     app.MapHealthApi();
 

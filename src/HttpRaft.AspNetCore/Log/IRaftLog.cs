@@ -58,4 +58,12 @@ public interface IRaftLog
     /// returned once this node has applied up to it; null when leadership could not be confirmed in time.
     /// </summary>
     Task<long?> ReadIndexAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Hands leadership to <paramref name="targetId"/>, or to the most up-to-date voter when it is null (dissertation
+    /// §3.10), and waits until the target leads or the attempt ends: the leader stops taking appends (they wait, then
+    /// go to the new leader), catches the target up and tells it to campaign at once; after an election timeout without
+    /// success it serves again. Never throws for a protocol outcome.
+    /// </summary>
+    Task<TransferOutcome> TransferLeadershipAsync(int? targetId, CancellationToken cancellationToken = default);
 }

@@ -110,6 +110,16 @@ internal sealed class LocalRaftLog(NodeInbox inbox, NodeViewHolder views, IRaftS
         return await WaitAsync(read.Task, null, cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<TransferOutcome> TransferLeadershipAsync(int? targetId, CancellationToken cancellationToken = default)
+    {
+        var request = new TransferInput(targetId ?? RaftNode.None);
+        var outcome = inbox.TryPostClient(request)
+            // The core gives up after one election timeout; the new leader's first message may take a heartbeat more.
+            ? await WaitAsync(request.Task, new TransferOutcome(TransferStatus.TimedOut, View.LeaderId), cancellationToken).ConfigureAwait(false)
+            : new TransferOutcome(inbox.IsClosed ? TransferStatus.Stopped : TransferStatus.TimedOut, View.LeaderId);
+        return outcome with { LeaderApi = settings.ApiOf(outcome.LeaderId) };
+    }
+
     /// <summary>Waits for the loop's answer up to the commit timeout; the loop may still complete the request later, harmlessly.</summary>
     private async Task<T> WaitAsync<T>(Task<T> answer, T onTimeout, CancellationToken cancellationToken)
     {

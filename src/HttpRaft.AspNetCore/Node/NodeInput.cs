@@ -52,3 +52,12 @@ internal sealed class ReadIndexInput : NodeRequest<long?>;
 
 /// <summary>A request for the core's status.</summary>
 internal sealed class StatusInput : NodeRequest<RaftStatus>;
+
+/// <summary>A request to hand leadership to <see cref="TargetId"/>, or to the most up-to-date voter when it is <see cref="RaftNode.None"/>.</summary>
+internal sealed class TransferInput(int targetId) : NodeRequest<TransferOutcome>
+{
+    public int TargetId { get; } = targetId;
+}
+
+/// <summary>Completes once no client waits on this node for a commit or a transfer: a stopping node lets them finish first.</summary>
+internal sealed class DrainInput : NodeRequest<bool>;

@@ -15,8 +15,8 @@ internal static class PeerMessageKinds
     public static IReadOnlyList<PeerMessageKind> All { get; } =
     [
         new PeerMessageKind<VoteRequest>(1,
-            static (ref FrameWriter w, VoteRequest m) => { w.Bool(m.PreVote); w.Int64(m.LastLogIndex); w.Int64(m.LastLogTerm); },
-            static (ref FrameReader r, FrameHeader h) => new VoteRequest(h.From, h.To, h.Term, r.Bool(), r.Int64(), r.Int64()),
+            static (ref FrameWriter w, VoteRequest m) => { w.Bool(m.PreVote); w.Int64(m.LastLogIndex); w.Int64(m.LastLogTerm); w.Bool(m.Transfer); },
+            static (ref FrameReader r, FrameHeader h) => new VoteRequest(h.From, h.To, h.Term, r.Bool(), r.Int64(), r.Int64(), r.Bool()),
             static (m, _) => PeerMessageValidator.NonNegative(m.LastLogIndex, m.LastLogTerm)),
         new PeerMessageKind<VoteResponse>(2,
             static (ref FrameWriter w, VoteResponse m) => { w.Bool(m.PreVote); w.Bool(m.Granted); },
@@ -44,6 +44,10 @@ internal static class PeerMessageKinds
             static (ref FrameWriter w, ReadIndexResponse m) => { w.Int64(m.RequestId); w.Bool(m.Success); w.Int64(m.Index); },
             static (ref FrameReader r, FrameHeader h) => new ReadIndexResponse(h.From, h.To, h.Term, r.Int64(), r.Bool(), r.Int64()),
             static (m, _) => PeerMessageValidator.NonNegative(m.Index)),
+        new PeerMessageKind<TimeoutNow>(9,
+            static (ref FrameWriter _, TimeoutNow _) => { },
+            static (ref FrameReader _, FrameHeader h) => new TimeoutNow(h.From, h.To, h.Term),
+            static (_, _) => null),
     ];
 
     private static readonly Dictionary<Type, PeerMessageKind> ByType = All.ToDictionary(k => k.MessageType);

@@ -20,7 +20,7 @@ namespace HttpRaft.AspNetCore.Peers;
 /// A frame that does not decode or validate ends the stream with 400: nothing after it can be trusted.
 /// </summary>
 internal sealed class PeerStreamReceiver(
-    NodeInbox inbox, NodeViewHolder views, IOptions<RaftHostOptions> options, IHostApplicationLifetime lifetime, ILogger<PeerStreamReceiver> logger)
+    NodeInbox inbox, NodeViewHolder views, IOptions<RaftHostOptions> options, PeerStreamLifetime lifetime, ILogger<PeerStreamReceiver> logger)
 {
     public const string Path = PeerEndpoints.Prefix + "/stream";
 
@@ -32,7 +32,7 @@ internal sealed class PeerStreamReceiver(
         ArgumentNullException.ThrowIfNull(context);
         AllowEndlessBody(context);
         // The stream never ends by itself: end it when this node stops, or the server would wait out its shutdown timeout.
-        using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.Ending);
         try
         {
             var problem = await ReadFramesAsync(context.Request.BodyReader, ending.Token).ConfigureAwait(false);
@@ -40,7 +40,7 @@ internal sealed class PeerStreamReceiver(
             HostLog.RejectedMessage(logger, Path, problem);
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, detail: problem);
         }
-        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (lifetime.Ending.IsCancellationRequested)
         {
             // Cut the connection: the server would otherwise try to drain a body the peer never stops sending.
             context.Abort();
