@@ -1,7 +1,5 @@
 using HttpRaft.AspNetCore;
 using HttpRaft.Security;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace HttpRaft.Api;
 
@@ -12,6 +10,8 @@ internal static class ClusterApi
     {
         var group = endpoints.MapGroup("/cluster").WithTags("Cluster").RequireAdminScope();
         group.MapPost("leader", TransferAsync)
+            .Accepts<TransferRequest>("application/json", "*/*")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithName("TransferLeadership")
@@ -27,16 +27,16 @@ internal static class ClusterApi
     }
 
     private static async Task<Results<Ok<LeaderResponse>, LeaderRedirect, ProblemHttpResult>> TransferAsync(
-        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] TransferRequest? request, IRaftLog log, HttpResponse response, CancellationToken cancellationToken)
+        TransferRequest request, IRaftLog log, HttpResponse response, CancellationToken cancellationToken)
     {
-        if (request?.Id is < 0) return Conflict($"There is no node {request.Id}.");
-        var outcome = await log.TransferLeadershipAsync(request?.Id, cancellationToken).ConfigureAwait(false);
+        if (request.Id is < 0) return Conflict($"There is no node {request.Id}.");
+        var outcome = await log.TransferLeadershipAsync(request.Id, cancellationToken).ConfigureAwait(false);
         return outcome.Status switch
         {
             TransferStatus.Transferred => TypedResults.Ok(new LeaderResponse(new NodeRef(outcome.LeaderId, outcome.LeaderApi ?? ""))),
             TransferStatus.NotLeader when outcome.LeaderApi is { } leader => new LeaderRedirect(leader, "/cluster/leader"),
             TransferStatus.AlreadyLeader => Conflict($"Node {log.NodeId} already leads."),
-            TransferStatus.InvalidTarget => Conflict(request?.Id is { } id ? $"Node {id} is not a voting member of the cluster." : "There is no other voter to hand leadership to."),
+            TransferStatus.InvalidTarget => Conflict(request.Id is { } id ? $"Node {id} is not a voting member of the cluster." : "There is no other voter to hand leadership to."),
             _ => Unavailable(response, outcome),
         };
     }
@@ -60,9 +60,14 @@ internal static class ClusterApi
     }
 }
 
-/// <summary>The body of <c>POST /cluster/leader</c>.</summary>
+/// <summary>The body of <c>POST /cluster/leader</c>: <c>{"id": N}</c>, or <c>{}</c> (or no body) for the most up-to-date voter.</summary>
 /// <param name="Id">The voter to hand leadership to; leave it out for the one whose log is most up to date.</param>
-internal sealed record TransferRequest(int? Id = null);
+internal sealed record TransferRequest(int? Id = null)
+{
+    /// <summary>Reads the body as JSON whatever its Content-Type; an empty body is <c>{}</c>.</summary>
+    public static async ValueTask<TransferRequest?> BindAsync(HttpContext context) =>
+        await JsonBody.ReadAsync<TransferRequest>(context, "a JSON object, {\"id\": N} or {}", allowEmpty: true).ConfigureAwait(false) ?? new TransferRequest();
+}
 
 /// <summary>Who leads after a transfer.</summary>
 /// <param name="Leader">The new leader: its id and API address.</param>

@@ -1,7 +1,5 @@
 using System.Text;
-using System.Text.Json;
 using HttpRaft.AspNetCore;
-using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
 namespace HttpRaft.Api;
@@ -48,19 +46,8 @@ internal sealed record EntryRequest(string? Entry = null, IReadOnlyList<string>?
     /// </summary>
     public static async ValueTask<EntryRequest?> BindAsync(HttpContext context)
     {
-        var services = context.RequestServices;
-        var json = services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-        EntryRequest? request;
-        try
-        {
-            request = await JsonSerializer.DeserializeAsync<EntryRequest>(context.Request.Body, json, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (JsonException e)
-        {
-            throw new BadHttpRequestException($"The body must be {Shape}: {e.Message}", StatusCodes.Status400BadRequest, e);
-        }
-        if (request is null) throw new BadHttpRequestException($"The body must be {Shape}, not null.");
-        request.Validate(services.GetRequiredService<IOptions<RaftHostOptions>>().Value.MaxEntryBytes);
+        var request = (await JsonBody.ReadAsync<EntryRequest>(context, Shape).ConfigureAwait(false))!;
+        request.Validate(context.RequestServices.GetRequiredService<IOptions<RaftHostOptions>>().Value.MaxEntryBytes);
         return request;
     }
 

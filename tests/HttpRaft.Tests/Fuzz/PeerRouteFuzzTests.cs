@@ -29,6 +29,7 @@ public sealed class PeerRouteFuzzTests(ITestOutputHelper output)
         new HeartbeatResponse(1, Target, 3, 9),
         new ReadIndexRequest(1, Target, 3, 17),
         new ReadIndexResponse(1, Target, 3, 17, true, 6),
+        new TimeoutNow(1, Target, 3),
     ];
 
     /// <summary>Each sample as one binary frame of <c>/raft/stream</c>.</summary>

@@ -9,7 +9,7 @@ public sealed class PeerMessageKindsTests
     /// <summary>One message of every kind, with every field set to something other than its default.</summary>
     public static TheoryData<Message> Messages() =>
     [
-        new VoteRequest(1, 0, 4, true, 10, 3),
+        new VoteRequest(1, 0, 4, false, 10, 3, Transfer: true),
         new VoteResponse(0, 1, 4, false, true),
         new AppendRequest(1, 0, 4, 9, 3, [Entry.Normal(10, 4, "hello"u8.ToArray()), Entry.NoOp(11, 4)], 9),
         new AppendResponse(0, 1, 4, false, 9, 7, 2),
@@ -17,6 +17,7 @@ public sealed class PeerMessageKindsTests
         new HeartbeatResponse(2, 1, 4, 17),
         new ReadIndexRequest(2, 1, 4, 99),
         new ReadIndexResponse(1, 2, 4, 99, true, 12),
+        new TimeoutNow(1, 2, 4),
     ];
 
     [Fact]
