@@ -110,12 +110,20 @@ public sealed class RaftHostOptions
     /// <summary>The client API address of <paramref name="nodeId"/> exactly as configured, or null for an unknown id.</summary>
     public string? ApiOf(int nodeId) => nodeId >= 0 && nodeId < Apis.Count ? Apis[nodeId] : null;
 
-    /// <summary>The consensus core's configuration: members are the ids 0..n-1 of <see cref="Peers"/>.</summary>
+    /// <summary>
+    /// The bootstrap membership: voters 0..n-1 at the addresses of <see cref="Peers"/> and <see cref="Apis"/>. It is
+    /// in force only until the log holds a configuration (the first leader writes it there); after that the
+    /// membership is the replicated one.
+    /// </summary>
+    public Configuration BootstrapConfiguration =>
+        Configuration.Bootstrap([.. Enumerable.Range(0, Peers.Count)], id => new MemberAddress(Peers[id], Apis[id]).Encode());
+
+    /// <summary>The consensus core's configuration, starting from <see cref="BootstrapConfiguration"/>.</summary>
     /// <paramref name="applied"/> is the index the host has already applied (the core clamps it to its commit index).
     internal RaftConfig ToRaftConfig(long applied = 0) => new()
     {
         Id = Id,
-        Members = Enumerable.Range(0, Peers.Count).ToArray(),
+        Bootstrap = BootstrapConfiguration,
         HeartbeatTicks = HeartbeatTicks,
         ElectionTicks = ElectionTicks,
         MaxBytesPerMessage = MaxAppendBytes,

@@ -70,6 +70,8 @@ internal static class RecordFrame
 
     public static long EntryTerm(ReadOnlySpan<byte> payload) => BinaryPrimitives.ReadInt64LittleEndian(payload[9..]);
 
+    public static EntryKind EntryKindOf(ReadOnlySpan<byte> payload) => (EntryKind)payload[17];
+
     public static Entry ReadEntry(ReadOnlySpan<byte> payload) => new(
         EntryIndex(payload),
         EntryTerm(payload),

@@ -92,7 +92,7 @@ internal sealed partial class SimulationRun
         return c => new RaftConfig
         {
             Id = c.Id,
-            Members = c.Members,
+            Bootstrap = c.Bootstrap,
             Random = c.Random,
             PreVote = preVote,
             CheckQuorum = checkQuorum,

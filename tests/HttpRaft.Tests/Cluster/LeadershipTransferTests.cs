@@ -213,6 +213,8 @@ public sealed class LeadershipTransferTests(ITestOutputHelper output)
 
         public long Term(long index) => inner.Term(index);
 
+        public IReadOnlyList<long> ConfigurationIndexes => inner.ConfigurationIndexes;
+
         public IReadOnlyList<Entry> Entries(long low, long high, long maxBytes) => inner.Entries(low, high, maxBytes);
 
         public IReadOnlyList<Entry> ReadRange(long low, long high) => inner.ReadRange(low, high);
