@@ -17,12 +17,13 @@ public sealed class NodeTelemetry
     public const int EventsKept = 100;
 
     private readonly Queue<RateSample> history = new(HistoryLength);
-    private readonly Queue<ClusterEvent> events = new(EventsKept);
+    private readonly Queue<(long Sequence, ClusterEvent Event)> events = new(EventsKept);
     private readonly Lock gate = new();
     private NodeSnapshot current;
     private long loopBusyTicks;
     private double saturation;
     private TaskCompletionSource changed = NewSignal();
+    private long eventsAdded;
 
     public NodeTelemetry(IOptions<RaftHostOptions> options) : this(options?.Value.Id ?? throw new ArgumentNullException(nameof(options)))
     {
@@ -38,16 +39,24 @@ public sealed class NodeTelemetry
     /// <summary>Share of the last full second that the node loop was busy (0–1).</summary>
     public double Saturation => Volatile.Read(ref saturation);
 
-    /// <summary>The last minutes of rate samples, oldest first.</summary>
-    public IReadOnlyList<RateSample> History()
+    /// <summary>The rate samples kept that are newer than <paramref name="afterUnixMs"/>, oldest first.</summary>
+    public IReadOnlyList<RateSample> SamplesAfter(long afterUnixMs)
     {
-        lock (gate) return [.. history];
+        lock (gate) return [.. history.Where(s => s.UnixMs > afterUnixMs)];
     }
 
-    /// <summary>The latest timeline events, oldest first.</summary>
-    public IReadOnlyList<ClusterEvent> Events()
+    /// <summary>
+    /// The events kept that were added after the first <paramref name="seen"/> (0 for all), oldest first; moves
+    /// <paramref name="seen"/> past them, so a stream sends each event once.
+    /// </summary>
+    public IReadOnlyList<ClusterEvent> EventsAfter(ref long seen)
     {
-        lock (gate) return [.. events];
+        lock (gate)
+        {
+            var after = seen;
+            seen = eventsAdded;
+            return [.. events.Where(e => e.Sequence > after).Select(e => e.Event)];
+        }
     }
 
     /// <summary>Completes at the next publish (snapshot, sample or event), so a stream can wait instead of polling.</summary>
@@ -78,7 +87,7 @@ public sealed class NodeTelemetry
         lock (gate)
         {
             if (events.Count == EventsKept) events.Dequeue();
-            events.Enqueue(clusterEvent);
+            events.Enqueue((++eventsAdded, clusterEvent));
         }
         Signal();
     }

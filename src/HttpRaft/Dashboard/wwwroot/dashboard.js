@@ -1,0 +1,515 @@
+// The HttpRaft dashboard: one card per member, each fed by that member's own event stream (GET /dashboard/events,
+// Server-Sent Events). The stream is read with fetch rather than EventSource so that an API key can travel in the
+// Authorization header. No library, no build step: this file is served as written.
+'use strict';
+
+const STALE_MS = 3000;          // no frame for this long: the member is shown unreachable
+const RETRY_MS = 1000;          // pause before reopening a stream that failed
+const WINDOW_MS = 5 * 60 * 1000; // what the sparklines show
+const KEY_STORAGE = 'httpraft-dashboard-key';
+
+const members = new Map();   // id -> { id, api, url, stream, frame, lastSeen, reachable, samples }
+const events = new Map();    // dedup key -> timeline event
+let selfId = null;           // the member that served this page
+
+// ---------------------------------------------------------------------------------------------- streams
+
+/** Reads one member's event stream for as long as the page lives, reopening it after any failure. */
+class MemberStream {
+  constructor(member, url) {
+    this.member = member;
+    this.url = url;
+    this.controller = null;
+    this.stopped = false;
+  }
+
+  async run() {
+    while (!this.stopped) {
+      this.controller = new AbortController();
+      try {
+        await this.read(this.controller.signal);
+      } catch (error) {
+        if (this.stopped) return;
+      }
+      markUnreachable(this.member);
+      await sleep(RETRY_MS);
+    }
+  }
+
+  /** Drops the current connection (it is reopened), e.g. when it went quiet or the key changed. */
+  reconnect() { if (this.controller) this.controller.abort(); }
+
+  stop() { this.stopped = true; this.reconnect(); }
+
+  async read(signal) {
+    const response = await fetch(this.url, { headers: authHeaders(), signal, cache: 'no-store' });
+    if (response.status === 401 || response.status === 403) {
+      showNotice(response.status === 401
+        ? 'These members need an API key (read scope): enter it above.'
+        : 'This API key may not read the dashboard.');
+      throw new Error('unauthorized');
+    }
+    if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error('stream ended');
+      buffer += value.replace(/\r\n/g, '\n');
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const data = parseEvent(block);
+        if (data) onFrame(this.member, data);
+      }
+    }
+  }
+}
+
+/** The data of an SSE block whose event type is "state", parsed; null for anything else. */
+function parseEvent(block) {
+  let type = 'message';
+  const data = [];
+  for (const line of block.split('\n')) {
+    if (line.startsWith('event:')) type = line.slice(6).trim();
+    else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+  }
+  if (type !== 'state' || data.length === 0) return null;
+  try { return JSON.parse(data.join('\n')); } catch { return null; }
+}
+
+function authHeaders() {
+  const key = sessionStorage.getItem(KEY_STORAGE);
+  return key ? { Authorization: `Bearer ${key}` } : {};
+}
+
+function sleep(ms) { return new Promise(resolve => setTimeout(resolve, ms)); }
+
+// ---------------------------------------------------------------------------------------------- state
+
+function memberFor(id, api, url) {
+  let member = members.get(id);
+  if (!member) {
+    member = { id, api, url, frame: null, lastSeen: 0, reachable: null, samples: [] };
+    members.set(id, member);
+  }
+  if (api) member.api = api;
+  if (url) member.url = url;
+  return member;
+}
+
+function onFrame(member, frame) {
+  if (member.id === null) {
+    // The page's own member: now its id is known.
+    members.delete(null);
+    member.id = frame.id;
+    selfId = frame.id;
+    const existing = members.get(frame.id);
+    if (existing && existing.stream) existing.stream.stop();
+    members.set(frame.id, member);
+  }
+  member.frame = frame;
+  member.api = frame.api || member.api;
+  member.lastSeen = Date.now();
+  if (member.reachable === false) addEvent({ unixMs: Date.now(), kind: 'up', nodeId: member.id, term: frame.term, subject: member.id, text: `node ${member.id} is reachable again` }, true);
+  member.reachable = true;
+  hideNotice();
+  for (const sample of frame.samples) member.samples.push(sample);
+  const cutoff = Date.now() - WINDOW_MS;
+  while (member.samples.length > 0 && member.samples[0].unixMs < cutoff) member.samples.shift();
+  for (const e of frame.events) addEvent(e, false);
+  if (frame.id === selfId) syncMembers(frame.members);
+  render();
+}
+
+function markUnreachable(member) {
+  if (member.reachable !== false && member.id !== null) {
+    addEvent({ unixMs: Date.now(), kind: 'down', nodeId: member.id, term: member.frame ? member.frame.term : 0, subject: member.id, text: `node ${member.id} is unreachable from this page` }, true);
+  }
+  member.reachable = false;
+  render();
+}
+
+/** Starts a stream for each member the serving node knows, and stops those of members it no longer lists. */
+function syncMembers(list) {
+  const ids = new Set(list.map(m => m.id));
+  for (const m of list) {
+    const member = memberFor(m.id, m.api, m.url);
+    if (!member.stream && m.id !== selfId) {
+      member.stream = new MemberStream(member, new URL('dashboard/events', m.url).toString());
+      member.stream.run();
+    }
+  }
+  for (const [id, member] of members) {
+    if (id !== selfId && !ids.has(id)) {
+      if (member.stream) member.stream.stop();
+      members.delete(id);
+      addEvent({ unixMs: Date.now(), kind: 'membership', nodeId: selfId, term: 0, subject: id, text: `node ${id} left the membership` }, true);
+    }
+  }
+}
+
+function addEvent(e, local) {
+  const key = local ? `${e.kind}|${e.subject}|${e.unixMs}` : `${e.kind}|${e.nodeId}|${e.term}|${e.subject}`;
+  if (!events.has(key)) events.set(key, e);
+  if (events.size > 200) {
+    const oldest = [...events.entries()].sort((a, b) => a[1].unixMs - b[1].unixMs)[0][0];
+    events.delete(oldest);
+  }
+}
+
+/** Members whose stream has gone quiet are unreachable; their connection is dropped and reopened. */
+function watchdog() {
+  const now = Date.now();
+  for (const member of members.values()) {
+    if (member.reachable && now - member.lastSeen > STALE_MS) {
+      markUnreachable(member);
+      if (member.stream) member.stream.reconnect();
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- the cluster as a whole
+
+/** The leader of the highest term claimed by a reachable member, or null. */
+function clusterLeader() {
+  let best = null;
+  for (const member of members.values()) {
+    const f = member.frame;
+    if (member.reachable && f && f.role === 'leader' && (!best || f.term > best.frame.term)) best = member;
+  }
+  return best;
+}
+
+function clusterActions() {
+  const leader = clusterLeader();
+  return leader ? leader.frame.actions : { transferLeader: false, addMember: false, removeMember: false };
+}
+
+// ---------------------------------------------------------------------------------------------- rendering
+
+const fmt = new Intl.NumberFormat('en-US');
+const $ = id => document.getElementById(id);
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (name === 'class') node.className = value;
+    else if (name === 'text') node.textContent = value;
+    else node.setAttribute(name, value);
+  }
+  for (const child of children) if (child) node.append(child);
+  return node;
+}
+
+let renderQueued = false;
+function render() {
+  if (renderQueued) return;
+  renderQueued = true;
+  requestAnimationFrame(() => { renderQueued = false; draw(); });
+}
+
+function draw() {
+  const sorted = [...members.values()].filter(m => m.id !== null).sort((a, b) => a.id - b.id);
+  drawSummary(sorted);
+  const scale = logScale(sorted);
+  const cards = $('cards');
+  for (const member of sorted) {
+    let card = cards.querySelector(`[data-node="${member.id}"]`);
+    if (!card) { card = newCard(member.id); cards.append(card); }
+    fillCard(card, member, scale);
+  }
+  for (const card of [...cards.children]) if (!members.has(Number(card.dataset.node))) card.remove();
+  drawTimeline();
+  $('add-member').hidden = !clusterActions().addMember;
+}
+
+function drawSummary(sorted) {
+  const leader = clusterLeader();
+  const reachable = sorted.filter(m => m.reachable).length;
+  const terms = sorted.filter(m => m.reachable && m.frame).map(m => m.frame.term);
+  $('cluster-leader').textContent = leader ? `node ${leader.id}` : 'none';
+  $('cluster-term').textContent = terms.length ? fmt.format(Math.max(...terms)) : '–';
+  $('cluster-commit').textContent = leader ? fmt.format(leader.frame.commitIndex) : '–';
+  const last = leader && leader.samples.length ? leader.samples[leader.samples.length - 1] : null;
+  $('cluster-rate').textContent = last ? fmt.format(Math.round(last.commitsPerSecond)) : '–';
+  const quorum = Math.floor(sorted.length / 2) + 1;
+  $('cluster-reachable').textContent = `${reachable} / ${sorted.length}`;
+  $('cluster-reachable').className = reachable >= quorum ? '' : 'bad';
+  document.title = leader ? `HttpRaft · node ${leader.id} leads term ${leader.frame.term}` : 'HttpRaft · no leader';
+}
+
+/** One scale for every card's log bar, so the bars line up: from the lowest first index to the highest last index. */
+function logScale(sorted) {
+  const frames = sorted.map(m => m.frame).filter(Boolean);
+  if (frames.length === 0) return { low: 0, high: 1 };
+  const low = Math.min(...frames.map(f => f.firstIndex - 1));
+  const high = Math.max(...frames.map(f => f.lastIndex), low + 1);
+  return { low, high };
+}
+
+function newCard(id) {
+  const card = el('article', { class: 'card', 'data-node': String(id) });
+  card.innerHTML = `
+    <header class="card-head"><h2>node ${id}</h2><span class="role"></span><span class="addr"></span></header>
+    <dl class="facts">
+      <div><dt>term</dt><dd class="term"></dd></div>
+      <div><dt>leader</dt><dd class="leader"></dd></div>
+      <div><dt>status</dt><dd class="reach"></dd></div>
+      <div><dt>loop busy</dt><dd class="saturation"></dd></div>
+    </dl>
+    <div class="logbar" role="img"><span class="applied"></span><span class="committed"></span><span class="uncommitted"></span></div>
+    <div class="indexes">
+      <span>first <b class="first"></b></span><span>applied <b class="applied-index"></b></span>
+      <span>commit <b class="commit"></b></span><span>last <b class="last"></b></span>
+    </div>
+    <div class="table-wrap"></div>
+    <div class="sparks"></div>
+    <footer class="actions"></footer>`;
+  return card;
+}
+
+function fillCard(card, member, scale) {
+  const f = member.frame;
+  const reachable = member.reachable !== false && f !== null;
+  card.dataset.reachable = String(reachable);
+  card.dataset.role = f ? f.role : 'unknown';
+  const connecting = f === null && member.reachable !== false;
+  card.querySelector('.role').textContent = connecting ? 'CONNECTING' : !reachable ? 'UNREACHABLE' : f.role.toUpperCase();
+  card.querySelector('.addr').textContent = member.api || '';
+  const text = (selector, value) => { card.querySelector(selector).textContent = value; };
+  text('.term', f ? fmt.format(f.term) : '–');
+  text('.leader', f ? (f.leader === null || f.leader === undefined ? 'none' : `node ${f.leader}`) : '–');
+  text('.reach', connecting ? 'connecting' : reachable ? 'reachable' : 'unreachable');
+  text('.saturation', f ? `${Math.round(f.saturation * 100)}%` : '–');
+  text('.first', f ? fmt.format(f.firstIndex) : '–');
+  text('.applied-index', f ? fmt.format(f.appliedIndex) : '–');
+  text('.commit', f ? fmt.format(f.commitIndex) : '–');
+  text('.last', f ? fmt.format(f.lastIndex) : '–');
+  if (f) drawLogBar(card.querySelector('.logbar'), f, scale, matchOf(member.id));
+  drawFollowers(card.querySelector('.table-wrap'), f && f.role === 'leader' ? f.followers : []);
+  drawSparks(card.querySelector('.sparks'), member.samples);
+  drawActions(card.querySelector('.actions'), member, reachable);
+}
+
+/** The leader's view of this member's match index, to mark on its bar. */
+function matchOf(id) {
+  const leader = clusterLeader();
+  const follower = leader && leader.id !== id ? leader.frame.followers.find(x => x.id === id) : null;
+  return follower ? follower.matchIndex : null;
+}
+
+function drawLogBar(bar, f, scale, match) {
+  const span = Math.max(1, scale.high - scale.low);
+  const pct = i => `${Math.max(0, Math.min(100, ((i - scale.low) / span) * 100))}%`;
+  const place = (selector, from, to) => {
+    const part = bar.querySelector(selector);
+    part.style.left = pct(from);
+    part.style.width = `calc(${pct(to)} - ${pct(from)})`;
+  };
+  place('.applied', f.firstIndex - 1, f.appliedIndex);
+  place('.committed', f.appliedIndex, f.commitIndex);
+  place('.uncommitted', f.commitIndex, f.lastIndex);
+  let marker = bar.querySelector('.match');
+  if (match === null) { if (marker) marker.remove(); }
+  else {
+    if (!marker) { marker = el('span', { class: 'match', title: "leader's match index" }); bar.append(marker); }
+    marker.style.left = pct(match);
+  }
+  bar.setAttribute('aria-label', `log from ${f.firstIndex} to ${f.lastIndex}: applied ${f.appliedIndex}, committed ${f.commitIndex}`);
+}
+
+function drawFollowers(wrap, followers) {
+  if (followers.length === 0) { wrap.replaceChildren(); return; }
+  const table = el('table', { class: 'followers' });
+  table.append(el('thead', {}, row('th', ['follower', 'match', 'lag', 'lag ms', 'state', 'rtt ms'])));
+  const body = el('tbody');
+  for (const x of followers) {
+    const tr = row('td', [`node ${x.id}`, fmt.format(x.matchIndex), fmt.format(x.lagEntries), x.lagMs.toFixed(1), x.state, x.roundTripMs === null ? '–' : x.roundTripMs.toFixed(1)]);
+    tr.dataset.follower = String(x.id);
+    if (x.state === 'probe') tr.children[4].className = 'probe';
+    if (!x.recentActive) tr.children[0].className = 'inactive';
+    body.append(tr);
+  }
+  table.append(body);
+  wrap.replaceChildren(table);
+}
+
+function row(cell, values) {
+  const tr = el('tr');
+  for (const value of values) tr.append(el(cell, { text: value }));
+  return tr;
+}
+
+const SPARKS = [
+  { label: 'commits/s', value: s => s.commitsPerSecond, unit: '' },
+  { label: 'append p99', value: s => s.appendP99Ms, unit: ' ms' },
+  { label: 'fsync p99', value: s => s.fsyncP99Ms, unit: ' ms' },
+];
+
+function drawSparks(wrap, samples) {
+  if (wrap.children.length === 0) {
+    for (const spark of SPARKS) {
+      const box = el('div', { class: 'spark' });
+      box.innerHTML = `<div class="label"><span>${spark.label}</span><span class="value"></span></div>
+        <svg viewBox="0 0 300 38" preserveAspectRatio="none" aria-hidden="true"><polyline points=""/></svg>`;
+      wrap.append(box);
+    }
+  }
+  const now = Date.now();
+  SPARKS.forEach((spark, i) => {
+    const box = wrap.children[i];
+    const points = samples.filter(s => spark.value(s) !== null && spark.value(s) !== undefined);
+    const last = points.length ? spark.value(points[points.length - 1]) : null;
+    box.querySelector('.value').textContent = last === null ? '–' : `${formatValue(last)}${spark.unit}`;
+    const top = Math.max(1e-9, ...points.map(spark.value));
+    const coords = points.map(s => {
+      const x = 300 - ((now - s.unixMs) / WINDOW_MS) * 300;
+      const y = 36 - (spark.value(s) / top) * 34;
+      return `${x.toFixed(1)},${y.toFixed(1)}`;
+    });
+    box.querySelector('polyline').setAttribute('points', coords.join(' '));
+  });
+}
+
+function formatValue(v) {
+  if (v >= 100) return fmt.format(Math.round(v));
+  if (v >= 10) return v.toFixed(1);
+  return v.toFixed(2);
+}
+
+// ---------------------------------------------------------------------------------------------- actions
+
+function drawActions(footer, member, reachable) {
+  const actions = clusterActions();
+  const leader = clusterLeader();
+  const wanted = [];
+  if (actions.transferLeader && leader && reachable && member.id !== leader.id) wanted.push('transfer');
+  if (actions.removeMember && leader) wanted.push('remove');
+  if (footer.dataset.wanted === wanted.join(',')) return;
+  footer.dataset.wanted = wanted.join(',');
+  footer.replaceChildren();
+  if (wanted.includes('transfer')) footer.append(actionButton('Make leader', 'transfer', () => transferTo(member.id)));
+  if (wanted.includes('remove')) footer.append(actionButton('Remove', 'remove', () => removeMember(member.id)));
+}
+
+/** A button that asks for a second click within three seconds before it acts. */
+function actionButton(label, name, act) {
+  const button = el('button', { type: 'button', class: name, 'data-action': name, text: label });
+  let armed = null;
+  button.addEventListener('click', () => {
+    if (!armed) {
+      button.textContent = 'Confirm?';
+      button.classList.add('confirm');
+      armed = setTimeout(() => { armed = null; button.textContent = label; button.classList.remove('confirm'); }, 3000);
+      return;
+    }
+    clearTimeout(armed);
+    armed = null;
+    button.textContent = label;
+    button.classList.remove('confirm');
+    act();
+  });
+  return button;
+}
+
+/** Sends an action to the leader's API (the routes answer 307 on a follower anyway). */
+async function callLeader(method, path, body) {
+  const leader = clusterLeader();
+  if (!leader) { toast('No leader to ask right now.', true); return null; }
+  const headers = { ...authHeaders() };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  try {
+    const response = await fetch(new URL(path, leader.url), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await response.text();
+    let json = null;
+    try { json = text ? JSON.parse(text) : null; } catch { json = null; }
+    return { status: response.status, json };
+  } catch (error) {
+    toast(`The leader did not answer: ${error.message}`, true);
+    return null;
+  }
+}
+
+function problemText(result) {
+  const detail = result.json && (result.json.detail || result.json.title);
+  return `${result.status}${detail ? `: ${detail}` : ''}`;
+}
+
+async function transferTo(id) {
+  addEvent({ unixMs: Date.now(), kind: 'transfer', nodeId: selfId, term: 0, subject: id, text: `transfer of leadership to node ${id} requested from this page` }, true);
+  render();
+  const result = await callLeader('POST', 'cluster/leader', { id });
+  if (!result) return;
+  if (result.status === 200) toast(`node ${id} now leads.`);
+  else toast(`Transfer to node ${id} refused (${problemText(result)}).`, true);
+}
+
+async function removeMember(id) {
+  const result = await callLeader('DELETE', `cluster/members/${id}`);
+  if (!result) return;
+  if (result.status === 200) toast(`node ${id} was removed.`);
+  else toast(`Removing node ${id} was refused (${problemText(result)}).`, true);
+}
+
+async function addMember(form) {
+  const data = new FormData(form);
+  const result = await callLeader('POST', 'cluster/members', { peer: data.get('peer'), api: data.get('api'), role: data.get('role') });
+  if (!result) return;
+  if (result.status === 201) { toast(`node ${result.json.id} added as ${result.json.role}.`); form.reset(); }
+  else toast(`Adding the member was refused (${problemText(result)}).`, true);
+}
+
+// ---------------------------------------------------------------------------------------------- timeline, notices
+
+function drawTimeline() {
+  const list = $('timeline');
+  const items = [...events.values()].sort((a, b) => b.unixMs - a.unixMs).slice(0, 60);
+  const signature = items.map(e => `${e.unixMs}${e.kind}${e.nodeId}`).join('|');
+  if (list.dataset.signature === signature) return;
+  list.dataset.signature = signature;
+  list.replaceChildren(...items.map(e => el('li', { 'data-kind': e.kind },
+    el('time', { text: new Date(e.unixMs).toLocaleTimeString([], { hour12: false }) }),
+    el('span', { class: `kind ${e.kind}`, text: e.kind }),
+    el('span', { text: e.text }))));
+}
+
+function showNotice(text) {
+  const notice = $('notice');
+  notice.textContent = text;
+  notice.hidden = false;
+}
+
+function hideNotice() { $('notice').hidden = true; }
+
+let toastTimer = null;
+function toast(text, error = false) {
+  const box = $('toast');
+  box.textContent = text;
+  box.className = error ? 'toast error' : 'toast';
+  box.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { box.hidden = true; }, 6000);
+}
+
+// ---------------------------------------------------------------------------------------------- start
+
+function start() {
+  $('key').value = sessionStorage.getItem(KEY_STORAGE) || '';
+  $('key-form').addEventListener('submit', event => {
+    event.preventDefault();
+    const key = $('key').value.trim();
+    if (key) sessionStorage.setItem(KEY_STORAGE, key); else sessionStorage.removeItem(KEY_STORAGE);
+    for (const member of members.values()) if (member.stream) member.stream.reconnect();
+  });
+  $('add-member-form').addEventListener('submit', event => { event.preventDefault(); addMember(event.target); });
+  // The serving member first, over the page's own origin; its frames list the others.
+  const self = memberFor(null, '', new URL('/', location.href).toString());
+  self.stream = new MemberStream(self, new URL('/dashboard/events', location.href).toString());
+  self.stream.run();
+  setInterval(watchdog, 500);
+  setInterval(render, 1000);
+}
+
+start();
