@@ -322,18 +322,26 @@ function drawLogBar(bar, f, scale, match) {
 
 function drawFollowers(wrap, followers) {
   if (followers.length === 0) { wrap.replaceChildren(); return; }
-  const table = el('table', { class: 'followers' });
-  table.append(el('thead', {}, row('th', ['follower', 'match', 'lag', 'lag ms', 'state', 'rtt ms'])));
-  const body = el('tbody');
-  for (const x of followers) {
-    const tr = row('td', [`node ${x.id}`, fmt.format(x.matchIndex), fmt.format(x.lagEntries), x.lagMs.toFixed(1), x.state, x.roundTripMs === null ? '–' : x.roundTripMs.toFixed(1)]);
-    tr.dataset.follower = String(x.id);
-    if (x.state === 'probe') tr.children[4].className = 'probe';
-    if (!x.recentActive) tr.children[0].className = 'inactive';
-    body.append(tr);
+  // Rows are updated in place and rebuilt only when the followers change, so the table does not flicker.
+  const ids = followers.map(x => x.id).join(',');
+  if (wrap.dataset.ids !== ids || !wrap.firstChild) {
+    wrap.dataset.ids = ids;
+    const table = el('table', { class: 'followers' });
+    table.append(el('thead', {}, row('th', ['follower', 'match', 'lag', 'lag ms', 'state', 'rtt ms'])));
+    const body = el('tbody');
+    for (let i = 0; i < followers.length; i++) body.append(row('td', ['', '', '', '', '', '']));
+    table.append(body);
+    wrap.replaceChildren(table);
   }
-  table.append(body);
-  wrap.replaceChildren(table);
+  const rows = wrap.querySelectorAll('tbody tr');
+  followers.forEach((x, i) => {
+    const cells = rows[i].children;
+    const values = [`node ${x.id}`, fmt.format(x.matchIndex), fmt.format(x.lagEntries), x.lagMs.toFixed(1), x.state, x.roundTripMs === null ? '–' : x.roundTripMs.toFixed(1)];
+    values.forEach((value, c) => { if (cells[c].textContent !== value) cells[c].textContent = value; });
+    rows[i].dataset.follower = String(x.id);
+    cells[4].className = x.state === 'probe' ? 'probe' : '';
+    cells[0].className = x.recentActive ? '' : 'inactive';
+  });
 }
 
 function row(cell, values) {
