@@ -90,8 +90,11 @@ internal sealed class LoopStats
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         if (soft.Role is Role.PreCandidate or Role.Candidate && soft.Role != lastRole)
         {
-            var kind = soft.Role == Role.PreCandidate ? "pre-vote" : "vote";
-            Telemetry.Add(new ClusterEvent(now, "election", nodeId, soft.Term, null, $"node {nodeId} starts an election ({kind}, term {soft.Term})"));
+            // A pre-candidate asks whether it could win the next term, without moving to it yet.
+            var text = soft.Role == Role.PreCandidate
+                ? $"node {nodeId} asks for pre-votes for term {soft.Term + 1}"
+                : $"node {nodeId} starts an election for term {soft.Term}";
+            Telemetry.Add(new ClusterEvent(now, "election", nodeId, soft.Term, null, text));
         }
         if (soft.LeaderId != RaftNode.None && (soft.LeaderId != lastLeader || soft.Term != lastTerm))
         {

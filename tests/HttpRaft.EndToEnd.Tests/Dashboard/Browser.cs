@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
+using OpenQA.Selenium.Chromium;
 
 namespace HttpRaft.EndToEnd.Tests.Dashboard;
 
@@ -41,7 +42,9 @@ internal sealed class Browser : IDisposable
         // The flags that work on this machine's closed network (no background connections, no sandbox as root).
         options.AddArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-            $"--user-data-dir={profile}", $"--window-size={width},{height}", "--hide-scrollbars");
+            $"--user-data-dir={profile}", $"--window-size={Math.Max(width, 800)},{height}", "--hide-scrollbars");
+        // A headless window is at least 500 px wide: a phone's viewport is emulated instead.
+        if (width < 800) options.EnableMobileEmulation(new ChromiumMobileEmulationDeviceSettings { Width = width, Height = height, PixelRatio = 2, UserAgent = "Mozilla/5.0 (Linux; Android 14) Mobile" });
         var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(chromedriver)!, Path.GetFileName(chromedriver));
         service.SuppressInitialDiagnosticInformation = true;
         service.HideCommandPromptWindow = true;

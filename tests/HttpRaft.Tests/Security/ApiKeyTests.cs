@@ -32,6 +32,8 @@ public sealed class ApiKeyTests(ApiKeyClusterFixture fixture) : IClassFixture<Ap
         { "GET", "/log" },
         { "GET", "/log/1" },
         { "GET", "/status" },
+        { "GET", "/metrics" },
+        { "GET", "/dashboard/events" },
     };
 
     [Theory]
@@ -86,6 +88,7 @@ public sealed class ApiKeyTests(ApiKeyClusterFixture fixture) : IClassFixture<Ap
     [Theory]
     [InlineData("/health/live")]
     [InlineData("/swagger/v1/swagger.json")]
+    [InlineData("/dashboard")]
     public async Task Health_probes_and_the_api_description_stay_open(string path)
     {
         await Cluster.WaitForLeaderAsync();

@@ -366,6 +366,8 @@ function drawSparks(wrap, samples) {
     }
   }
   const now = Date.now();
+  // Up to the last five minutes; less while less is known, so a fresh page does not squeeze it into a corner.
+  const span = Math.min(WINDOW_MS, Math.max(60 * 1000, samples.length ? now - samples[0].unixMs : 0));
   SPARKS.forEach((spark, i) => {
     const box = wrap.children[i];
     const points = samples.filter(s => spark.value(s) !== null && spark.value(s) !== undefined);
@@ -373,7 +375,7 @@ function drawSparks(wrap, samples) {
     box.querySelector('.value').textContent = last === null ? '–' : `${formatValue(last)}${spark.unit}`;
     const top = Math.max(1e-9, ...points.map(spark.value));
     const coords = points.map(s => {
-      const x = 300 - ((now - s.unixMs) / WINDOW_MS) * 300;
+      const x = 300 - ((now - s.unixMs) / span) * 300;
       const y = 36 - (spark.value(s) / top) * 34;
       return `${x.toFixed(1)},${y.toFixed(1)}`;
     });
