@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace HttpRaft.EndToEnd.Tests.Dashboard;
 
 /// <summary>
@@ -49,23 +47,6 @@ public sealed class DashboardTests(LiveClusterFixture live, ITestOutputHelper ou
         {
             await browser.UntilAsync(_ => page.CardOf(node.Id).CommitIndex >= last ? "" : null, $"node {node.Id}'s commit index at {last} or more (it was {before})", Shown);
         }
-    }
-
-    [Fact]
-    public async Task The_transfer_button_is_shown_exactly_when_the_node_offers_the_transfer_route()
-    {
-        using var probe = await live.Cluster.Http.GetAsync(live.Leader.ApiUri("/cluster/leader"));
-        // A GET on a POST-only route is 405; on no route at all, 404.
-        var offered = probe.StatusCode == HttpStatusCode.MethodNotAllowed;
-        using var browser = OpenOn(Follower, 1400, 900);
-        var page = new DashboardPage(browser.Driver);
-        await browser.UntilAsync(d => page.Cards is { Count: 3 } all && all.All(c => c.Reachable) ? all : null, "three reachable cards", Shown);
-
-        var followerCard = page.CardOf(Follower.Id);
-        if (offered) Assert.Contains("Make leader", followerCard.Buttons);
-        else Assert.DoesNotContain("Make leader", followerCard.Buttons);
-        Assert.DoesNotContain("Make leader", page.CardOf(live.Leader.Id).Buttons);
-        output.WriteLine(offered ? "POST /cluster/leader exists: the button is shown" : "POST /cluster/leader is not served by this build: no transfer button");
     }
 
     [Fact]
