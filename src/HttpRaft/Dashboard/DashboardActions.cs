@@ -16,12 +16,13 @@ internal sealed record DashboardActions(bool TransferLeader, bool AddMember, boo
         ArgumentNullException.ThrowIfNull(endpoints);
         var routes = endpoints.Endpoints.OfType<RouteEndpoint>().ToList();
         return new DashboardActions(
-            Has(routes, "POST", "/cluster/leader"),
-            Has(routes, "POST", "/cluster/members"),
-            Has(routes, "DELETE", "/cluster/members/{id}"));
+            Offers(routes, "POST", "/cluster/leader"),
+            Offers(routes, "POST", "/cluster/members"),
+            Offers(routes, "DELETE", "/cluster/members/{id}"));
     }
 
-    private static bool Has(List<RouteEndpoint> routes, string method, string pattern) => routes.Any(route =>
+    /// <summary>True when one of <paramref name="routes"/> answers <paramref name="method"/> on <paramref name="pattern"/>.</summary>
+    public static bool Offers(IEnumerable<RouteEndpoint> routes, string method, string pattern) => routes.Any(route =>
         string.Equals(Normalize(route.RoutePattern), pattern, StringComparison.OrdinalIgnoreCase)
         && (route.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods.Contains(method, StringComparer.OrdinalIgnoreCase) ?? false));
 

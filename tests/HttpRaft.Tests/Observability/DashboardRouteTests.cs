@@ -1,7 +1,10 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using HttpRaft.Dashboard;
 using HttpRaft.Tests.Cluster;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HttpRaft.Tests.Observability;
 
@@ -76,6 +79,17 @@ public sealed partial class DashboardRouteTests(SharedClusterFixture fixture)
 
         Assert.Equal(NodeOrigin(0), member.Headers.GetValues("Access-Control-Allow-Origin").Single());
         Assert.False(stranger.Headers.Contains("Access-Control-Allow-Origin"));
+    }
+
+    [Fact]
+    public void The_actions_are_found_among_the_routes_the_node_maps()
+    {
+        var routes = Cluster.Services(0).GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+
+        Assert.True(DashboardActions.Offers(routes, "POST", "/log"));
+        Assert.True(DashboardActions.Offers(routes, "GET", "/log/{index}"));
+        Assert.False(DashboardActions.Offers(routes, "DELETE", "/log/{index}"));
+        Assert.False(DashboardActions.Offers(routes, "POST", "/no/such/route"));
     }
 
     private string NodeOrigin(int id) => Cluster.Api(id, "/").GetLeftPart(UriPartial.Authority);
