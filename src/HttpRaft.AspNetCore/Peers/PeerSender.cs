@@ -32,7 +32,8 @@ internal sealed class PeerSender : IAsyncDisposable
     private readonly Task pump;
     private readonly RaftMetrics? metrics;
     private bool reachable = true;
-    // Messages taken from the queue into the batch being written: lost if the write fails.
+    // Messages taken from the queue into the batch being written: lost if the write fails. Atomic, because the client
+    // can complete a request whose body (this stream) is still being written.
     private int unsent;
 
     public PeerSender(int peerId, NodeAddress address, int capacity, TimeSpan writeTimeout, IHttpClientFactory clients, ILogger logger, RaftMetrics? metrics = null)
@@ -119,7 +120,7 @@ internal sealed class PeerSender : IAsyncDisposable
                 await stream.FlushAsync(timeout.Token).ConfigureAwait(false);
                 if (!timeout.TryReset()) throw new TimeoutException($"Writing to peer {peerId} took longer than {writeTimeout.TotalMilliseconds} ms.");
                 metrics?.PeerSent(peerId, batch.WrittenCount);
-                unsent = 0;
+                Volatile.Write(ref unsent, 0);
                 batch.ResetWrittenCount();
                 // One large AppendEntries must not keep a multi-megabyte buffer alive for the life of the stream.
                 if (batch.Capacity > WriteBatchBytes * 4) batch = new ArrayBufferWriter<byte>(16 * 1024);
@@ -136,7 +137,7 @@ internal sealed class PeerSender : IAsyncDisposable
         try
         {
             PeerFrame.Write(batch, message);
-            unsent++;
+            Interlocked.Increment(ref unsent);
         }
         catch (ArgumentException e)
         {
@@ -149,8 +150,8 @@ internal sealed class PeerSender : IAsyncDisposable
     private void StreamFailed()
     {
         metrics?.PeerStreamFailed(peerId);
-        if (unsent > 0) metrics?.PeerDropped(peerId, unsent);
-        unsent = 0;
+        var lost = Interlocked.Exchange(ref unsent, 0);
+        if (lost > 0) metrics?.PeerDropped(peerId, lost);
     }
 
     /// <summary>Logs only changes of reachability: a dead peer would otherwise log every reconnect attempt.</summary>
