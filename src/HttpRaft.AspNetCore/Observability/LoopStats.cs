@@ -56,10 +56,7 @@ internal sealed class LoopStats
         Telemetry.AddBusy(busy);
     }
 
-    public void Sent(IReadOnlyList<Message> messages)
-    {
-        if (messages.Count > 0) roundTrips.Sent(messages, Stopwatch.GetTimestamp());
-    }
+    public void Sent(IReadOnlyList<Message> messages) => roundTrips.Sent(messages);
 
     public void Received(Message message)
     {

@@ -16,11 +16,13 @@ internal sealed class PeerRoundTrips(int peers)
     private readonly double[] lastMs = new double[peers];
 
     /// <summary>Starts timing a heartbeat to each peer that has none outstanding.</summary>
-    public void Sent(IReadOnlyList<Message> messages, long now)
+    public void Sent(IReadOnlyList<Message> messages)
     {
         for (var i = 0; i < messages.Count; i++)
         {
             if (messages[i] is not Heartbeat { To: var to } || (uint)to >= (uint)sentAt.Length) continue;
+            // Heartbeats go out a few times a second, not per batch: only they read the clock.
+            var now = Stopwatch.GetTimestamp();
             if (sentAt[to] == 0 || now - sentAt[to] > GiveUpTicks) sentAt[to] = now;
         }
     }
