@@ -11,6 +11,7 @@ internal static class DashboardAssets
     {
         ["index.html"] = "text/html; charset=utf-8",
         ["dashboard.css"] = "text/css; charset=utf-8",
+        ["dashboard-state.js"] = "text/javascript; charset=utf-8",
         ["dashboard.js"] = "text/javascript; charset=utf-8",
         ["favicon.svg"] = "image/svg+xml",
     }.ToFrozenDictionary();

@@ -27,7 +27,7 @@ public sealed partial class DashboardRouteTests(SharedClusterFixture fixture)
 
         var html = await page.Content.ReadAsStringAsync();
         var files = Reference().Matches(html).Select(m => m.Groups["path"].Value).ToList();
-        Assert.Equal(3, files.Count);
+        Assert.Equal(4, files.Count);
         foreach (var text in new[] { html }.Concat(await Task.WhenAll(files.Select(f => Cluster.Http.GetStringAsync(Cluster.Api(0, f))))))
         {
             var external = ExternalAddress().Match(text);
