@@ -1,4 +1,5 @@
 using HttpRaft.AspNetCore.Node;
+using HttpRaft.AspNetCore.Observability;
 using HttpRaft.AspNetCore.Peers;
 using HttpRaft.AspNetCore.Security;
 using HttpRaft.Storage;
@@ -30,10 +31,21 @@ public static class HttpRaftServiceCollectionExtensions
         services.AddSingleton<PeerStreamLifetime>();
         services.AddSingleton<IRaftLog, LocalRaftLog>();
         services.AddHostedService<NodeLoop>();
+        services.AddRaftTelemetry();
         services.AddPeerAuthentication();
         services.AddPeerHttpClient();
         services.AddHealthChecks().AddCheck<RaftHealthCheck>("raft-leader", tags: [RaftHealthCheck.ReadyTag]);
         return services;
+    }
+
+    /// <summary>The <c>HttpRaft</c> meter, what the node loop measures, and the membership the dashboard shows.</summary>
+    private static void AddRaftTelemetry(this IServiceCollection services)
+    {
+        services.AddMetrics();
+        services.AddSingleton(sp => new NodeTelemetry(sp.GetRequiredService<IOptions<RaftHostOptions>>()));
+        services.AddSingleton<RaftMetrics>();
+        services.AddSingleton<LoopStats>();
+        services.TryAddSingleton<IClusterMembers, ConfiguredMembers>();
     }
 
     /// <summary>The default storage: the write-ahead log in the configured data directory, recovered and locked.</summary>

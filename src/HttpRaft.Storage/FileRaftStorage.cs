@@ -74,6 +74,12 @@ public sealed partial class FileRaftStorage : IRaftStorage, IDisposable
         get { lock (gate) return segments.Sum(segment => segment.Length); }
     }
 
+    /// <summary>
+    /// Called on the saving thread after each fsync of a segment with how long it took, in seconds (for metrics). It
+    /// must be cheap and must not throw; set it before the first <see cref="Save"/>.
+    /// </summary>
+    public Action<double>? SyncTimed { get; set; }
+
     /// <summary>The fsync policy in force.</summary>
     public FsyncPolicy Fsync => options.Fsync;
 
@@ -199,7 +205,9 @@ public sealed partial class FileRaftStorage : IRaftStorage, IDisposable
     private void Sync(SegmentFile segment)
     {
         if (options.Fsync != FsyncPolicy.Always) return;
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
         segment.Sync();
+        SyncTimed?.Invoke(System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds);
         Interlocked.Increment(ref syncs);
     }
 

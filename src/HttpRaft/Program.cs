@@ -1,5 +1,6 @@
 using HttpRaft.Api;
 using HttpRaft.AspNetCore;
+using HttpRaft.Dashboard;
 using HttpRaft.Infrastructure;
 using HttpRaft.Security;
 using HttpRaft.Startup;
@@ -19,6 +20,8 @@ return await StartupGuard.RunAsync(args, async commandLine =>
     builder.Services.AddProblemResponses();
     builder.Services.AddClientApiDocs();
     ReadOptions.AddReadOptions(builder.Services, builder.Configuration);
+    builder.Services.AddMetricsExport(builder.Configuration);
+    builder.Services.AddDashboard();
 
     var app = builder.Build();
     StartupGuard.CheckBeforeStart(app.Services);
@@ -28,6 +31,8 @@ return await StartupGuard.RunAsync(args, async commandLine =>
     // Before Swagger and authentication: each port serves only its own routes, and a stranger learns nothing more.
     app.UseHttpRaftPortSeparation();
     app.UseClientApiDocs();
+    // Before authentication, so a browser's preflight for another member's dashboard stream is answered, not challenged.
+    app.UseCors();
     // After the problem responses, so a refusal is logged with its status; the schemes write their own problem bodies.
     app.UseAuthentication();
     app.UseAuthorization();
@@ -37,6 +42,9 @@ return await StartupGuard.RunAsync(args, async commandLine =>
     app.MapLogApi().RequireApiKey(app.Services);
     app.MapStatusApi().RequireApiKey(app.Services);
     app.MapClusterApi().RequireApiKey(app.Services);
+    app.MapMetricsApi().RequireApiKey(app.Services);
+    app.MapDashboardEvents().RequireApiKey(app.Services);
+    app.MapDashboardPage();
     // Open to all, so load balancers and orchestrators can probe without a key.
     app.MapHealthApi();
 

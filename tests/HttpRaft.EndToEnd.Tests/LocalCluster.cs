@@ -39,11 +39,13 @@ internal sealed class LocalCluster : IAsyncDisposable
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly string root;
     private readonly ClusterNode[] nodes;
+    private readonly IReadOnlyDictionary<string, string>? environment;
 
-    private LocalCluster(string root, IEnumerable<ClusterNode> nodes)
+    private LocalCluster(string root, IEnumerable<ClusterNode> nodes, IReadOnlyDictionary<string, string>? environment)
     {
         this.root = root;
         this.nodes = [.. nodes];
+        this.environment = environment;
     }
 
     /// <summary>The nodes as they run now (a restarted node is a new <see cref="ClusterNode"/> with the same id).</summary>
@@ -55,8 +57,11 @@ internal sealed class LocalCluster : IAsyncDisposable
         Timeout = TimeSpan.FromSeconds(15),
     };
 
-    /// <summary>Writes <c>peers.json</c> for <paramref name="size"/> nodes on free ports and starts every node.</summary>
-    public static LocalCluster Start(int size)
+    /// <summary>
+    /// Writes <c>peers.json</c> for <paramref name="size"/> nodes on free ports and starts every node, each with
+    /// <paramref name="environment"/> added to its environment (settings such as <c>HttpRaft__ApiKeys__0__Key</c>).
+    /// </summary>
+    public static LocalCluster Start(int size, IReadOnlyDictionary<string, string>? environment = null)
     {
         var root = TempDirectory.Create("cluster");
         var ports = FreePorts.Take(2 * size);
@@ -68,9 +73,9 @@ internal sealed class LocalCluster : IAsyncDisposable
         {
             var directory = Directory.CreateDirectory(Path.Combine(root, $"node-{id}")).FullName;
             File.WriteAllText(Path.Combine(directory, "peers.json"), config);
-            nodes.Add(new ClusterNode(id, apis[id], peers[id], directory, StartProcess(id, directory)));
+            nodes.Add(new ClusterNode(id, apis[id], peers[id], directory, StartProcess(id, directory, environment)));
         }
-        return new LocalCluster(root, nodes);
+        return new LocalCluster(root, nodes, environment);
     }
 
     /// <summary>
@@ -81,13 +86,13 @@ internal sealed class LocalCluster : IAsyncDisposable
     {
         var old = nodes[id];
         await old.Process.DisposeAsync();
-        var restarted = old with { Process = StartProcess(id, old.WorkingDirectory) };
+        var restarted = old with { Process = StartProcess(id, old.WorkingDirectory, environment) };
         nodes[id] = restarted;
         return restarted;
     }
 
-    private static ChildProcess StartProcess(int id, string directory) =>
-        ChildProcess.Start($"node {id}", Repository.DotnetHost, [Repository.HttpRaftDll, id.ToString(CultureInfo.InvariantCulture)], directory);
+    private static ChildProcess StartProcess(int id, string directory, IReadOnlyDictionary<string, string>? environment) =>
+        ChildProcess.Start($"node {id}", Repository.DotnetHost, [Repository.HttpRaftDll, id.ToString(CultureInfo.InvariantCulture)], directory, environment);
 
     /// <summary>The original's configuration file: <c>{"peers": [...], "apis": [...]}</c>.</summary>
     public static string PeersJson(IEnumerable<string> peers, IEnumerable<string> apis) =>

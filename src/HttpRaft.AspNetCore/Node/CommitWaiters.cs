@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using HttpRaft.AspNetCore.Observability;
 using HttpRaft.Consensus;
 
 namespace HttpRaft.AspNetCore.Node;
@@ -5,9 +7,9 @@ namespace HttpRaft.AspNetCore.Node;
 /// <summary>
 /// Proposals waiting to commit, each bound to (last index, term) of what it appended. When the entry at that
 /// index commits, the waiter succeeds if the term matches and fails as overwritten if another leader's entry
-/// took the place. Owned by the node loop; not thread-safe.
+/// took the place. Owned by the node loop; not thread-safe. Each commit's latency goes to <paramref name="latencies"/>.
 /// </summary>
-internal sealed class CommitWaiters
+internal sealed class CommitWaiters(LatencyWindow? latencies = null)
 {
     private readonly Dictionary<long, ProposeInput> byLastIndex = [];
 
@@ -24,9 +26,11 @@ internal sealed class CommitWaiters
     public void OnCommitted(IReadOnlyList<Entry> committed, int leaderId)
     {
         if (byLastIndex.Count == 0) return;
+        var now = Stopwatch.GetTimestamp();
         foreach (var entry in committed)
         {
             if (!byLastIndex.Remove(entry.Index, out var waiter)) continue;
+            if (entry.Term == waiter.Term) latencies?.Record(now - waiter.ReceivedAt);
             waiter.Complete(entry.Term == waiter.Term
                 ? new AppendResult(AppendOutcome.Committed, waiter.FirstIndex, waiter.LastIndex, waiter.Term, leaderId)
                 : AppendResult.Failed(AppendOutcome.Overwritten, leaderId, entry.Term));

@@ -35,6 +35,9 @@ internal sealed class ProposeInput(IReadOnlyList<ReadOnlyMemory<byte>> payloads,
 {
     public IReadOnlyList<ReadOnlyMemory<byte>> Payloads { get; } = payloads;
 
+    /// <summary>When the proposal was made (a <see cref="System.Diagnostics.Stopwatch"/> timestamp), for the append latency.</summary>
+    public long ReceivedAt { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
+
     /// <summary>The idempotency key and request hash this append carries, or null for a plain append.</summary>
     public Idempotency.KeyedHeader? Keyed { get; } = keyed;
 

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using HttpRaft.Consensus;
 using HttpRaft.Storage;
 using HttpRaft.AspNetCore.Idempotency;
+using HttpRaft.AspNetCore.Observability;
 using HttpRaft.AspNetCore.Peers;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -22,13 +24,15 @@ internal sealed class NodeLoop(
     PeerStreamLifetime peerStreams,
     IOptions<RaftHostOptions> options,
     TimeProvider time,
-    ILogger<NodeLoop> logger) : BackgroundService, IHostedLifecycleService
+    ILogger<NodeLoop> logger,
+    LoopStats? loopStats = null) : BackgroundService, IHostedLifecycleService
 {
     // Bounds one batch so a flood of input cannot delay persisting and answering what was already stepped.
     private const int MaxInputsPerBatch = 4096;
 
     private readonly RaftHostOptions settings = options.Value;
-    private readonly CommitWaiters waiters = new();
+    private readonly LoopStats stats = loopStats ?? new LoopStats(new NodeTelemetry(options.Value.Id), options);
+    private readonly CommitWaiters waiters = new(loopStats?.Appends);
     private readonly PendingReads reads = new();
     private readonly IdempotentAppends keyed = new(options.Value.IdempotencyWindow);
     private readonly LeadershipTransfers transfers = new();
@@ -73,19 +77,23 @@ internal sealed class NodeLoop(
         applied = Core.Status().AppliedIndex;
         appliedTerm = storage.Term(applied);
         keyed.Rebuild(storage, applied);
+        stats.Observe(storage);
         // A cluster of one needs no votes: lead at once instead of after an election timeout.
         if (settings.Peers.Count == 1) Core.Campaign();
         HandleReadies();
         Publish();
+        PublishSnapshot();
     }
 
     private async Task RunAsync(CancellationToken stoppingToken)
     {
         while (await inbox.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
         {
+            var start = Stopwatch.GetTimestamp();
             Drain();
             HandleReadies();
             Publish();
+            stats.Busy(start);
         }
     }
 
@@ -103,6 +111,7 @@ internal sealed class NodeLoop(
                 OnTick();
                 break;
             case PeerInput peer:
+                stats.Received(peer.Message);
                 Core.Step(peer.Message);
                 break;
             case ProposeInput proposal:
@@ -128,6 +137,7 @@ internal sealed class NodeLoop(
         inbox.TickTaken();
         ticks++;
         Core.Tick();
+        if (stats.SnapshotDue(ticks)) PublishSnapshot();
         // Two election timeouts is ample for a read round trip; older unanswered reads were lost.
         if (ticks % settings.ElectionTicks == 0) reads.ExpireAskedBefore(ticks - 2 * settings.ElectionTicks);
         FailWaitersLongAfterLeadershipLost();
@@ -142,7 +152,9 @@ internal sealed class NodeLoop(
     {
         if (leadershipLostAtTick < 0 || ticks - leadershipLostAtTick < 2 * settings.ElectionTicks) return;
         leadershipLostAtTick = -1;
-        if (waiters.Count > 0) waiters.FailAll(AppendOutcome.LeadershipLost, Core.LeaderId, Core.Term);
+        if (waiters.Count == 0) return;
+        stats.ProposalsFailed(waiters.Count);
+        waiters.FailAll(AppendOutcome.LeadershipLost, Core.LeaderId, Core.Term);
     }
 
     private void Propose(ProposeInput proposal)
@@ -161,6 +173,7 @@ internal sealed class NodeLoop(
             transfers.Hold(proposal);
             return;
         }
+        stats.ProposalsFailed(1);
         var outcome = result.Rejection == ProposeRejection.Overloaded ? AppendOutcome.Overloaded : AppendOutcome.NotLeader;
         proposal.Complete(AppendResult.Failed(outcome, result.LeaderId, result.Term));
     }
@@ -184,6 +197,8 @@ internal sealed class NodeLoop(
             if (ready.CanSendBeforePersisting) transport.Send(ready.Messages);
             storage.Save(ready.HardState, ready.Entries, ready.MustSync);
             if (!ready.CanSendBeforePersisting) transport.Send(ready.Messages);
+            stats.Sent(ready.Messages);
+            if (ready.Entries.Count > 0 && Core.Role == Role.Leader) stats.Appended(ready.Entries[^1].Index);
             Apply(ready.CommittedEntries);
             if (ready.SoftState is { } soft) OnSoftState(soft);
             reads.OnReadStates(ready.ReadStates);
@@ -221,14 +236,19 @@ internal sealed class NodeLoop(
     private void OnSoftState(SoftState soft)
     {
         HostLog.RoleChanged(logger, soft.Role, soft.Term, soft.LeaderId);
+        stats.OnSoftState(Core.Id, soft);
         if (soft.Role == Role.Leader)
         {
             leadershipLostAtTick = -1;
-            return;
         }
-        // Waiters stay: what this node appended may still commit under the next leader (see FailWaitersLongAfterLeadershipLost).
-        if (waiters.Count > 0 && leadershipLostAtTick < 0) leadershipLostAtTick = ticks;
-        keyed.OnLeadershipLost(soft.LeaderId, soft.Term);
+        else
+        {
+            // Waiters stay: what this node appended may still commit under the next leader (see FailWaitersLongAfterLeadershipLost).
+            if (waiters.Count > 0 && leadershipLostAtTick < 0) leadershipLostAtTick = ticks;
+            keyed.OnLeadershipLost(soft.LeaderId, soft.Term);
+        }
+        // A change of role or leader shows on the dashboard at once, not at the next snapshot.
+        PublishSnapshot();
     }
 
     /// <summary>The core; set before the loop reads its first input.</summary>
@@ -236,6 +256,9 @@ internal sealed class NodeLoop(
 
     private void Publish() => views.Publish(new NodeView(
         Core.Id, Core.Role, Core.Term, Core.LeaderId, Core.CommitIndex, applied, Core.LastIndex));
+
+    /// <summary>The dashboard's and the gauges' view, a few times a second: the core's full status costs too much per batch.</summary>
+    private void PublishSnapshot() => stats.Publish(Core.Status(), storage.FirstIndex, waiters.Count, StorageStatistics.Of(storage));
 
     private void Shutdown()
     {

@@ -1,3 +1,4 @@
+using HttpRaft.AspNetCore.Observability;
 using HttpRaft.Consensus;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -15,13 +16,13 @@ internal sealed class HttpPeerTransport : IPeerTransport, IAsyncDisposable
 
     private readonly Dictionary<int, PeerSender> senders = [];
 
-    public HttpPeerTransport(IOptions<RaftHostOptions> options, IHttpClientFactory clients, ILogger<HttpPeerTransport> logger)
+    public HttpPeerTransport(IOptions<RaftHostOptions> options, IHttpClientFactory clients, ILogger<HttpPeerTransport> logger, RaftMetrics? metrics = null)
     {
         var settings = options.Value;
         for (var id = 0; id < settings.Peers.Count; id++)
         {
             if (id == settings.Id) continue;
-            senders[id] = new PeerSender(id, NodeAddress.Parse(settings.Peers[id]), settings.PeerQueueCapacity, TimeSpan.FromMilliseconds(settings.PeerRequestTimeoutMs), clients, logger);
+            senders[id] = new PeerSender(id, NodeAddress.Parse(settings.Peers[id]), settings.PeerQueueCapacity, TimeSpan.FromMilliseconds(settings.PeerRequestTimeoutMs), clients, logger, metrics);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Threading.Channels;
+using HttpRaft.AspNetCore.Observability;
 using HttpRaft.Consensus;
 using Microsoft.Extensions.Logging;
 
@@ -29,11 +30,16 @@ internal sealed class PeerSender : IAsyncDisposable
     private readonly Channel<Message> queue;
     private readonly CancellationTokenSource stopping = new();
     private readonly Task pump;
+    private readonly RaftMetrics? metrics;
     private bool reachable = true;
+    // Messages taken from the queue into the batch being written: lost if the write fails. Atomic, because the client
+    // can complete a request whose body (this stream) is still being written.
+    private int unsent;
 
-    public PeerSender(int peerId, NodeAddress address, int capacity, TimeSpan writeTimeout, IHttpClientFactory clients, ILogger logger)
+    public PeerSender(int peerId, NodeAddress address, int capacity, TimeSpan writeTimeout, IHttpClientFactory clients, ILogger logger, RaftMetrics? metrics = null)
     {
         this.peerId = peerId;
+        this.metrics = metrics;
         streamUri = new Uri(address.ToHttpUri(), PeerStreamReceiver.Path);
         this.writeTimeout = writeTimeout;
         this.clients = clients;
@@ -43,7 +49,7 @@ internal sealed class PeerSender : IAsyncDisposable
             FullMode = BoundedChannelFullMode.DropOldest,
             SingleReader = true,
             SingleWriter = true,
-        });
+        }, _ => metrics?.PeerDropped(peerId, 1));
         pump = Task.Run(PumpAsync);
     }
 
@@ -74,6 +80,7 @@ internal sealed class PeerSender : IAsyncDisposable
             catch (Exception e)
             {
                 // Connection refused or reset, a write that timed out, a peer that ended the stream: reopen it.
+                StreamFailed();
                 MarkReachable(false, e.GetBaseException().Message);
                 await Task.Delay(ReconnectDelay, stopping.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
@@ -92,6 +99,7 @@ internal sealed class PeerSender : IAsyncDisposable
         using var client = clients.CreateClient(HttpPeerTransport.ClientName);
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stopping.Token).ConfigureAwait(false);
         // The peer answers only when it ends the stream: it rejected a frame, or it is shutting down.
+        StreamFailed();
         MarkReachable(false, $"{(int)response.StatusCode} {response.ReasonPhrase}: the stream was ended by the peer");
     }
 
@@ -111,6 +119,8 @@ internal sealed class PeerSender : IAsyncDisposable
                 await stream.WriteAsync(batch.WrittenMemory, timeout.Token).ConfigureAwait(false);
                 await stream.FlushAsync(timeout.Token).ConfigureAwait(false);
                 if (!timeout.TryReset()) throw new TimeoutException($"Writing to peer {peerId} took longer than {writeTimeout.TotalMilliseconds} ms.");
+                metrics?.PeerSent(peerId, batch.WrittenCount);
+                Volatile.Write(ref unsent, 0);
                 batch.ResetWrittenCount();
                 // One large AppendEntries must not keep a multi-megabyte buffer alive for the life of the stream.
                 if (batch.Capacity > WriteBatchBytes * 4) batch = new ArrayBufferWriter<byte>(16 * 1024);
@@ -127,12 +137,21 @@ internal sealed class PeerSender : IAsyncDisposable
         try
         {
             PeerFrame.Write(batch, message);
+            Interlocked.Increment(ref unsent);
         }
         catch (ArgumentException e)
         {
             // A message that has no frame is dropped alone; the stream and the messages behind it go on.
             HostLog.SendFailed(logger, peerId, streamUri, e);
+            metrics?.PeerDropped(peerId, 1);
         }
+    }
+
+    private void StreamFailed()
+    {
+        metrics?.PeerStreamFailed(peerId);
+        var lost = Interlocked.Exchange(ref unsent, 0);
+        if (lost > 0) metrics?.PeerDropped(peerId, lost);
     }
 
     /// <summary>Logs only changes of reachability: a dead peer would otherwise log every reconnect attempt.</summary>

@@ -33,6 +33,8 @@ public sealed class ApiKeyTests(ApiKeyClusterFixture fixture) : IClassFixture<Ap
         { "GET", "/log/1" },
         { "GET", "/status" },
         { "POST", "/cluster/leader" },
+        { "GET", "/metrics" },
+        { "GET", "/dashboard/events" },
     };
 
     [Theory]
@@ -117,6 +119,7 @@ public sealed class ApiKeyTests(ApiKeyClusterFixture fixture) : IClassFixture<Ap
     [Theory]
     [InlineData("/health/live")]
     [InlineData("/swagger/v1/swagger.json")]
+    [InlineData("/dashboard")]
     public async Task Health_probes_and_the_api_description_stay_open(string path)
     {
         await Cluster.WaitForLeaderAsync();
