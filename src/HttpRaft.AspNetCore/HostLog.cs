@@ -15,6 +15,12 @@ internal static partial class HostLog
     [LoggerMessage(EventId = 2, Level = LogLevel.Critical, Message = "Node loop failed; the node stops")]
     public static partial void LoopFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Membership in force (entry {Index}): {Configuration}")]
+    public static partial void MembershipChanged(ILogger logger, long index, HttpRaft.Consensus.Configuration configuration);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "peers.json lists {Count} nodes, which differs from the replicated membership {Configuration}. peers.json is read at a cluster's first start only; change the membership with POST /cluster/members and DELETE /cluster/members/{{id}}")]
+    public static partial void BootstrapListIgnored(ILogger logger, int count, HttpRaft.Consensus.Configuration configuration);
+
     [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Peer {PeerId} at {Address} is unreachable: {Detail}")]
     public static partial void PeerUnreachable(ILogger logger, int peerId, Uri address, string detail);
 

@@ -45,7 +45,7 @@ public static class HttpRaftServiceCollectionExtensions
         services.AddSingleton(sp => new NodeTelemetry(sp.GetRequiredService<IOptions<RaftHostOptions>>()));
         services.AddSingleton<RaftMetrics>();
         services.AddSingleton<LoopStats>();
-        services.TryAddSingleton<IClusterMembers, ConfiguredMembers>();
+        services.TryAddSingleton<IClusterMembers, ReplicatedMembers>();
     }
 
     /// <summary>The default storage: the write-ahead log in the configured data directory, recovered and locked.</summary>

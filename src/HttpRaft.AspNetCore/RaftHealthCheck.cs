@@ -11,6 +11,7 @@ public sealed class RaftHealthCheck(IRaftLog log) : IHealthCheck
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var view = log.View;
+        if (view.Removed) return Task.FromResult(HealthCheckResult.Unhealthy($"Node {view.NodeId} was removed from the cluster."));
         return Task.FromResult(view.LeaderKnown
             ? HealthCheckResult.Healthy($"Node {view.NodeId} is {view.Role} in term {view.Term}; leader is node {view.LeaderId}.")
             : HealthCheckResult.Unhealthy($"Node {view.NodeId} knows no leader in term {view.Term}."));

@@ -8,14 +8,27 @@ public sealed class RaftHostOptions
     /// <summary>The configuration section these options bind from.</summary>
     public const string SectionName = "HttpRaft";
 
-    /// <summary>This node's id: its position in <see cref="Peers"/> and <see cref="Apis"/>.</summary>
+    /// <summary>This node's id: its position in <see cref="Peers"/> and <see cref="Apis"/> for a bootstrap member, or the id the leader gave it when it joined.</summary>
     public int? NodeId { get; set; }
 
-    /// <summary>Each node's peer address (<c>host:port</c>), where the <c>/raft/*</c> routes listen; index = node id.</summary>
+    /// <summary>
+    /// The bootstrap members' peer addresses (<c>host:port</c>), where the <c>/raft/*</c> routes listen; index = node id.
+    /// Read at the first start only: after that the membership lives in the replicated log. Empty for a node that
+    /// joined a running cluster.
+    /// </summary>
     public List<string> Peers { get; set; } = [];
 
-    /// <summary>Each node's client API address (<c>host:port</c>), the leader hint clients get; index = node id.</summary>
+    /// <summary>The bootstrap members' client API addresses (<c>host:port</c>), the leader hint clients get; index = node id.</summary>
     public List<string> Apis { get; set; } = [];
+
+    /// <summary>This node's peer address when it is not a bootstrap member (it joined): from its data directory's <c>member.json</c>.</summary>
+    public string? Peer { get; set; }
+
+    /// <summary>This node's client API address when it is not a bootstrap member.</summary>
+    public string? Api { get; set; }
+
+    /// <summary>The members a joined node was told about when it joined, so it can answer the leader before its log names it.</summary>
+    public List<SeedMember> Seeds { get; set; } = [];
 
     /// <summary>Where the write-ahead log keeps its files (<c>dataDir</c> in peers.json); default <c>./data/node-&lt;id&gt;</c>.</summary>
     public string? DataDir { get; set; }
@@ -102,21 +115,25 @@ public sealed class RaftHostOptions
     public int Id => NodeId ?? throw new InvalidOperationException("HttpRaft:NodeId is not set.");
 
     /// <summary>This node's peer address, parsed.</summary>
-    public NodeAddress PeerAddress => NodeAddress.Parse(Peers[Id]);
+    public NodeAddress PeerAddress => NodeAddress.Parse(Peer ?? Peers[Id]);
 
     /// <summary>This node's client API address, parsed.</summary>
-    public NodeAddress ApiAddress => NodeAddress.Parse(Apis[Id]);
+    public NodeAddress ApiAddress => NodeAddress.Parse(Api ?? Apis[Id]);
 
-    /// <summary>The client API address of <paramref name="nodeId"/> exactly as configured, or null for an unknown id.</summary>
-    public string? ApiOf(int nodeId) => nodeId >= 0 && nodeId < Apis.Count ? Apis[nodeId] : null;
+    /// <summary>True for a node that joined a running cluster (its own addresses given, no bootstrap lists).</summary>
+    public bool Joined => Peers.Count == 0;
+
+    /// <summary><see cref="Seeds"/> by id.</summary>
+    public IReadOnlyDictionary<int, MemberAddress> SeedAddresses => Seeds.ToDictionary(s => s.Id, s => new MemberAddress(s.Peer, s.Api));
 
     /// <summary>
     /// The bootstrap membership: voters 0..n-1 at the addresses of <see cref="Peers"/> and <see cref="Apis"/>. It is
     /// in force only until the log holds a configuration (the first leader writes it there); after that the
     /// membership is the replicated one.
     /// </summary>
-    public Configuration BootstrapConfiguration =>
-        Configuration.Bootstrap([.. Enumerable.Range(0, Peers.Count)], id => new MemberAddress(Peers[id], Apis[id]).Encode());
+    public Configuration BootstrapConfiguration => Joined
+        ? Configuration.Empty
+        : Configuration.Bootstrap([.. Enumerable.Range(0, Peers.Count)], id => new MemberAddress(Peers[id], Apis[id]).Encode());
 
     /// <summary>The consensus core's configuration, starting from <see cref="BootstrapConfiguration"/>.</summary>
     /// <paramref name="applied"/> is the index the host has already applied (the core clamps it to its commit index).
@@ -130,4 +147,14 @@ public sealed class RaftHostOptions
         MaxUncommittedBytes = MaxUncommittedBytes,
         Applied = applied,
     };
+}
+
+/// <summary>A member a joining node was told about: its id and addresses.</summary>
+public sealed class SeedMember
+{
+    public int Id { get; set; }
+
+    public string Peer { get; set; } = "";
+
+    public string Api { get; set; } = "";
 }

@@ -122,6 +122,7 @@ internal sealed class Leader
         // A transfer that has not moved leadership within an election timeout failed (the target is down or cut
         // off): serve again rather than refuse proposals indefinitely.
         if (TransferTarget != RaftNode.None && ++transferElapsed >= raft.Config.ElectionTicks) TransferTarget = RaftNode.None;
+        foreach (var pr in progress.Values) pr.TicksSinceHeard++;
         if (++quorumCheckElapsed >= raft.Config.ElectionTicks)
         {
             quorumCheckElapsed = 0;
@@ -201,6 +202,7 @@ internal sealed class Leader
     public void Step(Message m)
     {
         if (!progress.TryGetValue(m.From, out var pr)) return;
+        pr.TicksSinceHeard = 0;
         switch (m)
         {
             case AppendResponse response:

@@ -30,6 +30,9 @@ internal sealed class Progress(long next, int maxInflight)
     /// <summary>Heard from since the last check-quorum round.</summary>
     public bool RecentActive { get; set; }
 
+    /// <summary>Leader ticks since this follower's last message: how long ago the leader heard from it.</summary>
+    public int TicksSinceHeard { get; set; }
+
     /// <summary>The highest read round this follower has acknowledged in the current term.</summary>
     public long AckedReadRound { get; set; }
 

@@ -37,8 +37,8 @@ internal sealed class Raft
     /// <summary>True when this node may campaign: it is a voter in the configuration in force, and no peer said it was removed.</summary>
     public bool Promotable => Configuration.IsVoter(Id) && !toldRemoved;
 
-    /// <summary>True when the log says this node was a member and no longer is.</summary>
-    public bool Removed => Configuration.Removed(Id);
+    /// <summary>True when the log says this node was a member and no longer is, or a peer said so and no leader has spoken since.</summary>
+    public bool Removed => Configuration.Removed(Id) || toldRemoved;
 
     public RaftConfig Config => config;
 

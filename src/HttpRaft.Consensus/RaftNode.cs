@@ -177,7 +177,7 @@ public sealed class RaftNode
         {
             foreach (var (id, pr) in raft.Leader.Progress)
             {
-                followers[id] = new FollowerStatus(pr.Match, pr.Next, pr.State == ReplicationState.Replicate, pr.Inflights.Count, pr.RecentActive, raft.Configuration.IsVoter(id));
+                followers[id] = new FollowerStatus(pr.Match, pr.Next, pr.State == ReplicationState.Replicate, pr.Inflights.Count, pr.RecentActive, raft.Configuration.IsVoter(id), pr.TicksSinceHeard);
             }
         }
         return new RaftStatus(raft.Id, raft.Role, raft.Term, raft.VotedFor, raft.LeaderId, raft.Log.Committed, raft.Log.Applied, raft.Log.LastIndex, followers)

@@ -23,4 +23,4 @@ public sealed record RaftStatus(
 }
 
 /// <summary>The leader's view of one follower (a voter or a learner): how far its log is known to match, and what is sent next.</summary>
-public sealed record FollowerStatus(long MatchIndex, long NextIndex, bool Replicating, int Inflight, bool RecentActive, bool IsVoter = true);
+public sealed record FollowerStatus(long MatchIndex, long NextIndex, bool Replicating, int Inflight, bool RecentActive, bool IsVoter = true, int TicksSinceHeard = 0);

@@ -41,7 +41,7 @@ return await StartupGuard.RunAsync(args, async commandLine =>
     app.MapRequestApi().RequireApiKey(app.Services);
     app.MapLogApi().RequireApiKey(app.Services);
     app.MapStatusApi().RequireApiKey(app.Services);
-    app.MapClusterApi().RequireApiKey(app.Services);
+    app.MapClusterApi(app.Services);
     app.MapMetricsApi().RequireApiKey(app.Services);
     app.MapDashboardEvents().RequireApiKey(app.Services);
     app.MapDashboardPage();

@@ -21,6 +21,8 @@ public enum AppendOutcome
     TooLarge,
     /// <summary>Refused: the idempotency key was already used for different entries. Nothing was appended; do not retry.</summary>
     KeyConflict,
+    /// <summary>Refused: this node was removed from the cluster. Nothing was appended; append at a member.</summary>
+    Removed,
 }
 
 /// <summary>

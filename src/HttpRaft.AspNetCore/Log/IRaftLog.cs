@@ -66,4 +66,11 @@ public interface IRaftLog
     /// success it serves again. Never throws for a protocol outcome.
     /// </summary>
     Task<TransferOutcome> TransferLeadershipAsync(int? targetId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Makes one membership change (dissertation §4.1) and waits until its configuration entry commits, up to the
+    /// commit timeout: add a learner (with the next unused id), promote a caught-up learner, or remove a member (not
+    /// this leader: transfer leadership first). Never throws for a protocol outcome.
+    /// </summary>
+    Task<ChangeOutcome> ChangeMembershipAsync(MembershipChange change, CancellationToken cancellationToken = default);
 }

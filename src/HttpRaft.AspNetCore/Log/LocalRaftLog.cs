@@ -21,7 +21,9 @@ internal sealed class LocalRaftLog(NodeInbox inbox, NodeViewHolder views, IRaftS
 
     public NodeView View => views.Current;
 
-    public string? LeaderApiAddress => settings.ApiOf(views.Current.LeaderId);
+    public string? LeaderApiAddress => ApiOf(views.Current.LeaderId);
+
+    private string? ApiOf(int id) => views.Current.Membership.ApiOf(id);
 
     public Task<AppendResult> AppendAsync(IReadOnlyList<ReadOnlyMemory<byte>> entries, CancellationToken cancellationToken = default) =>
         AppendAsync(entries, null, cancellationToken);
@@ -33,6 +35,7 @@ internal sealed class LocalRaftLog(NodeInbox inbox, NodeViewHolder views, IRaftS
         if (idempotencyKey is not null && !IdempotencyKey.IsValid(idempotencyKey)) throw new ArgumentException("Not a valid idempotency key.", nameof(idempotencyKey));
         // An entry larger than one AppendEntries message could never be replicated, and would wedge the log behind it.
         if (AnyLargerThan(entries, settings.MaxEntryBytes)) return Hinted(AppendResult.Failed(AppendOutcome.TooLarge, View.LeaderId));
+        if (View.Removed) return AppendResult.Failed(AppendOutcome.Removed, RaftNode.None);
         var keyed = idempotencyKey is null ? null : new KeyedHeader(idempotencyKey, KeyedEnvelope.HashOf(entries), entries.Count);
         var proposal = new ProposeInput(ClientPayload.Frame(entries, keyed), keyed);
         var result = inbox.TryPostClient(proposal)
@@ -51,7 +54,7 @@ internal sealed class LocalRaftLog(NodeInbox inbox, NodeViewHolder views, IRaftS
         return false;
     }
 
-    private AppendResult Hinted(AppendResult result) => result with { LeaderApi = settings.ApiOf(result.LeaderId) };
+    private AppendResult Hinted(AppendResult result) => result with { LeaderApi = ApiOf(result.LeaderId) };
 
     public LogPage ReadCommitted(long fromIndex, int limit)
     {
@@ -117,7 +120,17 @@ internal sealed class LocalRaftLog(NodeInbox inbox, NodeViewHolder views, IRaftS
             // The core gives up after one election timeout; the new leader's first message may take a heartbeat more.
             ? await WaitAsync(request.Task, new TransferOutcome(TransferStatus.TimedOut, View.LeaderId), cancellationToken).ConfigureAwait(false)
             : new TransferOutcome(inbox.IsClosed ? TransferStatus.Stopped : TransferStatus.TimedOut, View.LeaderId);
-        return outcome with { LeaderApi = settings.ApiOf(outcome.LeaderId) };
+        return outcome with { LeaderApi = ApiOf(outcome.LeaderId) };
+    }
+
+    public async Task<ChangeOutcome> ChangeMembershipAsync(MembershipChange change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var request = new ChangeInput(change);
+        var outcome = inbox.TryPostClient(request)
+            ? await WaitAsync(request.Task, new ChangeOutcome(ChangeStatus.TimedOut, null, null, View.LeaderId), cancellationToken).ConfigureAwait(false)
+            : new ChangeOutcome(inbox.IsClosed ? ChangeStatus.Stopped : ChangeStatus.Pending, null, null, View.LeaderId);
+        return outcome with { LeaderApi = ApiOf(outcome.LeaderId) };
     }
 
     /// <summary>Waits for the loop's answer up to the commit timeout; the loop may still complete the request later, harmlessly.</summary>

@@ -4,10 +4,16 @@ namespace HttpRaft.AspNetCore;
 
 /// <summary>
 /// What the node loop last published about itself, for request threads that must not wait on the loop:
-/// role, term, leader, and how far the log is committed and applied. Replaced whole, never torn.
+/// role, term, leader, how far the log is committed and applied, and the membership. Replaced whole, never torn.
 /// </summary>
 public sealed record NodeView(int NodeId, Role Role, long Term, int LeaderId, long CommitIndex, long AppliedIndex, long LastIndex)
 {
+    /// <summary>The membership in force on this node.</summary>
+    public required Membership Membership { get; init; }
+
+    /// <summary>True when the log says this node was removed from the cluster, or a peer told it so.</summary>
+    public bool Removed { get; init; }
+
     public bool IsLeader => Role == Role.Leader;
 
     public bool LeaderKnown => LeaderId != RaftNode.None;

@@ -11,6 +11,12 @@ internal sealed class TickInput : NodeInput
     public static readonly TickInput Instance = new();
 }
 
+/// <summary>A peer answered 410: its log says this node was removed from the cluster.</summary>
+internal sealed class RemovedInput : NodeInput
+{
+    public static readonly RemovedInput Instance = new();
+}
+
 /// <summary>A message a peer sent us.</summary>
 internal sealed class PeerInput(Message message) : NodeInput
 {
@@ -64,3 +70,9 @@ internal sealed class TransferInput(int targetId) : NodeRequest<TransferOutcome>
 
 /// <summary>Completes once no client waits on this node for a commit or a transfer: a stopping node lets them finish first.</summary>
 internal sealed class DrainInput : NodeRequest<bool>;
+
+/// <summary>A membership change to propose; answered once its configuration entry commits, or why it could not be made.</summary>
+internal sealed class ChangeInput(MembershipChange change) : NodeRequest<ChangeOutcome>
+{
+    public MembershipChange Change { get; } = change;
+}

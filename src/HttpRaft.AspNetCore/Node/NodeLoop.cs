@@ -36,6 +36,8 @@ internal sealed class NodeLoop(
     private readonly PendingReads reads = new();
     private readonly IdempotentAppends keyed = new(options.Value.IdempotencyWindow);
     private readonly LeadershipTransfers transfers = new();
+    private readonly MembershipChanges changes = new();
+    private readonly MembershipTracker membership = new(options.Value.Id, options.Value.SeedAddresses);
     private readonly List<DrainInput> drains = [];
     private RaftNode? core;
     private long ticks;
@@ -78,8 +80,10 @@ internal sealed class NodeLoop(
         appliedTerm = storage.Term(applied);
         keyed.Rebuild(storage, applied);
         stats.Observe(storage);
-        // A cluster of one needs no votes: lead at once instead of after an election timeout.
-        if (settings.Peers.Count == 1) Core.Campaign();
+        OnConfiguration(Core.Configuration, Core.ConfigurationIndex);
+        WarnIfBootstrapListDiffers();
+        // A cluster of one voter needs no votes: lead at once instead of after an election timeout.
+        if (Core.Configuration.Voters is [var only] && only == Core.Id) Core.Campaign();
         HandleReadies();
         Publish();
         PublishSnapshot();
@@ -128,6 +132,12 @@ internal sealed class NodeLoop(
                 break;
             case DrainInput drain:
                 drains.Add(drain);
+                break;
+            case ChangeInput change:
+                changes.Propose(change, Core);
+                break;
+            case RemovedInput:
+                Core.ReportRemoved();
                 break;
         }
     }
@@ -193,6 +203,8 @@ internal sealed class NodeLoop(
         while (Core.HasReady)
         {
             var ready = Core.GetReady();
+            // Before anything is sent: the batch may already address a member its configuration just added.
+            if (ready.Configuration is { } configuration) OnConfiguration(configuration, ready.ConfigurationIndex);
             // A leader's AppendEntries go out first, so the followers' fsyncs run while this node does its own.
             if (ready.CanSendBeforePersisting) transport.Send(ready.Messages);
             storage.Save(ready.HardState, ready.Entries, ready.MustSync);
@@ -228,9 +240,31 @@ internal sealed class NodeLoop(
         applied = committed[^1].Index;
         appliedTerm = committed[^1].Term;
         keyed.OnApplied(committed);
+        if (membership.OnApplied(applied)) transport.UpdatePeers(membership.Peers());
         // Publish before completing waiters, so a client told "committed" can read its entry at once.
         Publish();
         waiters.OnCommitted(committed, Core.LeaderId);
+        changes.OnCommitted(committed, membership.Current, Core.LeaderId);
+    }
+
+    /// <summary>Takes a new configuration in force: who the transport reaches, and what request threads see.</summary>
+    private void OnConfiguration(Configuration configuration, long index)
+    {
+        membership.OnConfiguration(configuration, index);
+        transport.UpdatePeers(membership.Peers());
+        HostLog.MembershipChanged(logger, index, configuration);
+    }
+
+    /// <summary>
+    /// peers.json is the bootstrap membership only: once the log holds the membership, an edit of the file changes
+    /// nothing, and an operator who made one expecting it to should hear so (etcd ignores --initial-cluster the same way).
+    /// </summary>
+    private void WarnIfBootstrapListDiffers()
+    {
+        if (settings.Joined || Core.ConfigurationIndex == 0) return;
+        var current = membership.Current;
+        var differs = settings.BootstrapConfiguration.Members.Any(m => MemberAddress.Parse(m.Address) != current.AddressOf(m.Id) || !current.Configuration.Contains(m.Id));
+        if (differs) HostLog.BootstrapListIgnored(logger, settings.Peers.Count, current.Configuration);
     }
 
     private void OnSoftState(SoftState soft)
@@ -255,7 +289,11 @@ internal sealed class NodeLoop(
     private RaftNode Core => core!;
 
     private void Publish() => views.Publish(new NodeView(
-        Core.Id, Core.Role, Core.Term, Core.LeaderId, Core.CommitIndex, applied, Core.LastIndex));
+        Core.Id, Core.Role, Core.Term, Core.LeaderId, Core.CommitIndex, applied, Core.LastIndex)
+    {
+        Membership = membership.Current,
+        Removed = Core.Removed,
+    });
 
     /// <summary>The dashboard's and the gauges' view, a few times a second: the core's full status costs too much per batch.</summary>
     private void PublishSnapshot() => stats.Publish(Core.Status(), storage.FirstIndex, waiters.Count, StorageStatistics.Of(storage));
@@ -268,6 +306,7 @@ internal sealed class NodeLoop(
         reads.FailAll();
         keyed.FailAll();
         transfers.FailAll();
+        changes.FailAll(ChangeStatus.Stopped, RaftNode.None);
         foreach (var drain in drains) drain.Complete(false);
         while (inbox.Reader.TryRead(out var input))
         {
@@ -278,6 +317,7 @@ internal sealed class NodeLoop(
                 case StatusInput status when core is not null: status.Complete(core.Status()); break;
                 case TransferInput transfer: transfer.Complete(new TransferOutcome(TransferStatus.Stopped, RaftNode.None)); break;
                 case DrainInput drain: drain.Complete(false); break;
+                case ChangeInput change: change.Complete(new ChangeOutcome(ChangeStatus.Stopped, null, null, RaftNode.None)); break;
             }
         }
     }
@@ -296,7 +336,7 @@ internal sealed class NodeLoop(
     {
         try
         {
-            if (views.Current.IsLeader && settings.Peers.Count > 1) await AskAsync(new TransferInput(RaftNode.None), cancellationToken).ConfigureAwait(false);
+            if (views.Current.IsLeader && views.Current.Membership.Configuration.Voters.Count > 1) await AskAsync(new TransferInput(RaftNode.None), cancellationToken).ConfigureAwait(false);
             await AskAsync(new DrainInput(), cancellationToken).ConfigureAwait(false);
         }
         finally

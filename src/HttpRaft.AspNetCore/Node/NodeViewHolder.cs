@@ -9,7 +9,10 @@ internal sealed class NodeViewHolder(IOptions<RaftHostOptions> options, IRaftSto
 {
     // Until the loop publishes, what storage holds: a restarted node serves its committed entries at once.
     private NodeView current = new(
-        options.Value.Id, Role.Follower, storage.HardState.Term, RaftNode.None, AppliedAtStart(storage), AppliedAtStart(storage), storage.LastIndex);
+        options.Value.Id, Role.Follower, storage.HardState.Term, RaftNode.None, AppliedAtStart(storage), AppliedAtStart(storage), storage.LastIndex)
+    {
+        Membership = new Membership(options.Value.BootstrapConfiguration, 0, options.Value.SeedAddresses),
+    };
 
     public NodeView Current => Volatile.Read(ref current);
 

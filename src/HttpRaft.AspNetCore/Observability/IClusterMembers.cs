@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using HttpRaft.AspNetCore.Node;
 
 namespace HttpRaft.AspNetCore.Observability;
 
@@ -7,23 +7,38 @@ namespace HttpRaft.AspNetCore.Observability;
 /// <param name="Peer">Its peer address, as configured.</param>
 /// <param name="Api">Its client API address, as configured.</param>
 /// <param name="ApiBase">Its client API's base URI (e.g. <c>http://localhost:9001/</c>), where a browser reaches it.</param>
-public sealed record ClusterMember(int Id, string Peer, string Api, Uri ApiBase);
+public sealed record MemberLocation(int Id, string Peer, string Api, Uri ApiBase);
 
 /// <summary>
 /// The members this node knows, for the dashboard (which cards to show, where each member's event stream is) and the
-/// cross-origin policy that lets a page served by one member read the others. Today the bootstrap configuration;
-/// once the membership lives in the log (DESIGN §7) an implementation reads it from there instead.
+/// cross-origin policy that lets a page served by one member read the others.
 /// </summary>
 public interface IClusterMembers
 {
-    IReadOnlyList<ClusterMember> Members { get; }
+    IReadOnlyList<MemberLocation> Members { get; }
 }
 
-/// <summary>The members written in <c>peers</c> and <c>apis</c>: ids 0..n-1.</summary>
-internal sealed class ConfiguredMembers(IOptions<RaftHostOptions> options) : IClusterMembers
+/// <summary>The members of the configuration in force, as the node loop last published it: they follow every membership change.</summary>
+internal sealed class ReplicatedMembers(NodeViewHolder views) : IClusterMembers
 {
-    private readonly ClusterMember[] members = [.. options.Value.Peers.Select((peer, id) =>
-        new ClusterMember(id, peer, options.Value.Apis[id], NodeAddress.Parse(options.Value.Apis[id]).ToHttpUri()))];
+    private Membership? last;
+    private IReadOnlyList<MemberLocation> members = [];
 
-    public IReadOnlyList<ClusterMember> Members => members;
+    public IReadOnlyList<MemberLocation> Members
+    {
+        get
+        {
+            var membership = views.Current.Membership;
+            if (!ReferenceEquals(membership, last))
+            {
+                // Built once per membership change, not per request; a racing reader builds the same list.
+                members = [.. membership.Configuration.Members
+                    .Select(m => (m.Id, Address: membership.AddressOf(m.Id)))
+                    .Where(m => m.Address is not null)
+                    .Select(m => new MemberLocation(m.Id, m.Address!.Peer, m.Address.Api, NodeAddress.Parse(m.Address.Api).ToHttpUri()))];
+                last = membership;
+            }
+            return members;
+        }
+    }
 }

@@ -32,7 +32,7 @@ internal sealed class LoopStats
         ArgumentNullException.ThrowIfNull(options);
         Telemetry = telemetry;
         this.metrics = metrics;
-        roundTrips = new PeerRoundTrips(options.Value.Peers.Count);
+        roundTrips = new PeerRoundTrips();
         // About four snapshots a second, whatever the tick.
         ticksPerSnapshot = Math.Max(1, 250 / Math.Max(1, options.Value.TickIntervalMs));
     }

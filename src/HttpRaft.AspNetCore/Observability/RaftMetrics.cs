@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
@@ -25,12 +26,10 @@ public sealed class RaftMetrics
     private static readonly double[] RoundTripBuckets = [0.0001, 0.0002, 0.0004, 0.0008, 0.0016, 0.0032, 0.0064, 0.0128, 0.0256, 0.0512, 0.1024, 0.2048, 0.4096, 0.8192];
 
     private readonly int self;
-    private readonly KeyValuePair<string, object?>[] peerTags;
     private readonly Histogram<double> fsyncDuration;
     private readonly Histogram<double> roundTrip;
-    private readonly long[] peerSentBytes;
-    private readonly long[] peerSentFailures;
-    private readonly long[] peerDropped;
+    // Per peer, created on first use: members come and go, and their ids are never reused.
+    private readonly ConcurrentDictionary<int, PeerCounters> peers = new();
     private long leaderChanges;
     private long proposalsFailed;
     private long snapshotsSent;
@@ -46,9 +45,6 @@ public sealed class RaftMetrics
         // once on a change of role or leader.
         Func<NodeSnapshot> now = () => telemetry.Current;
         self = options.Value.Id;
-        var peers = options.Value.Peers.Count;
-        peerTags = [.. Enumerable.Range(0, peers).Select(id => new KeyValuePair<string, object?>("To", id.ToString(CultureInfo.InvariantCulture)))];
-        (peerSentBytes, peerSentFailures, peerDropped) = (new long[peers], new long[peers], new long[peers]);
 
         meter.CreateObservableGauge("httpraft.server.has_leader", () => now().LeaderId != RaftNode.None ? 1 : 0, description: "1 if this node knows a leader, else 0.");
         meter.CreateObservableGauge("httpraft.server.is_leader", () => now().Role == Role.Leader ? 1 : 0, description: "1 if this node is the leader, else 0.");
@@ -72,9 +68,9 @@ public sealed class RaftMetrics
         meter.CreateObservableGauge("httpraft.network.peer_match_index", () => PerFollower(telemetry, f => f.MatchIndex), description: "On the leader: the highest index known replicated on each follower.");
         meter.CreateObservableGauge("httpraft.network.peer_lag_entries", () => PerFollower(telemetry, f => f.LagEntries), description: "On the leader: entries each follower is behind the leader's last index.");
         meter.CreateObservableGauge("httpraft.network.peer_lag", () => PerFollower(telemetry, f => f.LagMs / 1000), "s", "On the leader: age of the oldest entry each follower is not known to hold.");
-        meter.CreateObservableCounter("httpraft.network.peer_sent", () => PerPeer(peerSentBytes), "By", "Bytes written to each peer's stream.");
-        meter.CreateObservableCounter("httpraft.network.peer_sent_failures", () => PerPeer(peerSentFailures), description: "Peer streams that failed: a connection refused or reset, a write that timed out, a stream the peer ended. A dead peer counts one per reconnection attempt (every 50 ms).");
-        meter.CreateObservableCounter("httpraft.network.peer_dropped_messages", () => PerPeer(peerDropped), description: "Messages to a peer dropped: its queue was full, the stream carrying them failed, or they could not be encoded.");
+        meter.CreateObservableCounter("httpraft.network.peer_sent", () => PerPeer(c => Interlocked.Read(ref c.SentBytes)), "By", "Bytes written to each peer's stream.");
+        meter.CreateObservableCounter("httpraft.network.peer_sent_failures", () => PerPeer(c => Interlocked.Read(ref c.Failures)), description: "Peer streams that failed: a connection refused or reset, a write that timed out, a stream the peer ended. A dead peer counts one per reconnection attempt (every 50 ms).");
+        meter.CreateObservableCounter("httpraft.network.peer_dropped_messages", () => PerPeer(c => Interlocked.Read(ref c.Dropped)), description: "Messages to a peer dropped: its queue was full, the stream carrying them failed, or they could not be encoded.");
 
         meter.CreateObservableCounter("httpraft.snapshot.sent", () => Interlocked.Read(ref snapshotsSent), description: "Snapshots sent to followers behind the first index (none until retention exists).");
         meter.CreateObservableCounter("httpraft.snapshot.received", () => Interlocked.Read(ref snapshotsReceived), description: "Snapshots received from a leader (none until retention exists).");
@@ -90,13 +86,15 @@ public sealed class RaftMetrics
     /// <summary>Records one fsync; storage calls it on the saving thread.</summary>
     internal void Fsynced(double seconds) => fsyncDuration.Record(seconds);
 
-    internal void RoundTrip(int peer, double seconds) => roundTrip.Record(seconds, peerTags[peer]);
+    internal void RoundTrip(int peer, double seconds) => roundTrip.Record(seconds, Peer(peer).Tag);
 
-    internal void PeerSent(int peer, long bytes) => Interlocked.Add(ref peerSentBytes[peer], bytes);
+    internal void PeerSent(int peer, long bytes) => Interlocked.Add(ref Peer(peer).SentBytes, bytes);
 
-    internal void PeerStreamFailed(int peer) => Interlocked.Increment(ref peerSentFailures[peer]);
+    internal void PeerStreamFailed(int peer) => Interlocked.Increment(ref Peer(peer).Failures);
 
-    internal void PeerDropped(int peer, long messages) => Interlocked.Add(ref peerDropped[peer], messages);
+    internal void PeerDropped(int peer, long messages) => Interlocked.Add(ref Peer(peer).Dropped, messages);
+
+    private PeerCounters Peer(int id) => peers.GetOrAdd(id, static id => new PeerCounters(id));
 
     /// <summary>For the snapshot transfer, once retention exists (DESIGN §8).</summary>
     public void SnapshotSent() => Interlocked.Increment(ref snapshotsSent);
@@ -104,12 +102,24 @@ public sealed class RaftMetrics
     /// <summary>For the snapshot transfer, once retention exists (DESIGN §8).</summary>
     public void SnapshotReceived() => Interlocked.Increment(ref snapshotsReceived);
 
-    private IEnumerable<Measurement<long>> PerPeer(long[] counts)
+    private IEnumerable<Measurement<long>> PerPeer(Func<PeerCounters, long> count)
     {
-        for (var peer = 0; peer < counts.Length; peer++)
+        foreach (var counters in peers.Values)
         {
-            if (peer != self) yield return new Measurement<long>(Interlocked.Read(ref counts[peer]), peerTags[peer]);
+            if (counters.Id != self) yield return new Measurement<long>(count(counters), counters.Tag);
         }
+    }
+
+    /// <summary>One peer's counts and its <c>To</c> tag, built once.</summary>
+    private sealed class PeerCounters(int id)
+    {
+        public long SentBytes;
+        public long Failures;
+        public long Dropped;
+
+        public int Id { get; } = id;
+
+        public KeyValuePair<string, object?> Tag { get; } = new("To", id.ToString(CultureInfo.InvariantCulture));
     }
 
     private static IEnumerable<Measurement<T>> PerFollower<T>(NodeTelemetry telemetry, Func<FollowerSnapshot, T> value)

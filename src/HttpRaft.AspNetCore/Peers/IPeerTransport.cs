@@ -10,4 +10,10 @@ public interface IPeerTransport
 {
     /// <summary>Queues <paramref name="messages"/> for delivery to their <see cref="Message.To"/> peers.</summary>
     void Send(IReadOnlyList<Message> messages);
+
+    /// <summary>
+    /// The peers to reach, by id, as the membership changes: streams open to new ones and close to those left out.
+    /// Called on the node loop before the messages of the batch that changed the membership are sent.
+    /// </summary>
+    void UpdatePeers(IReadOnlyDictionary<int, NodeAddress> peers);
 }

@@ -11,13 +11,17 @@ namespace HttpRaft.AspNetCore.Peers;
 internal static class PeerMessageValidator
 {
     /// <summary>Null when <paramref name="m"/> is acceptable; otherwise what is wrong with it.</summary>
-    public static string? Validate(Message m, int selfId, int clusterSize) => Validate(m, selfId, clusterSize, PeerMessageLimits.None);
+    public static string? Validate(Message m, int selfId) => Validate(m, selfId, PeerMessageLimits.None);
 
-    /// <summary>Null when <paramref name="m"/> is acceptable within <paramref name="limits"/>; otherwise what is wrong with it.</summary>
-    public static string? Validate(Message m, int selfId, int clusterSize, PeerMessageLimits limits)
+    /// <summary>
+    /// Null when <paramref name="m"/> is acceptable within <paramref name="limits"/>; otherwise what is wrong with it.
+    /// Any other node's id is acceptable as the sender: a joining or lagging node hears from a leader its log does not
+    /// name yet (the receiver answers a removed member's messages with 410 instead).
+    /// </summary>
+    public static string? Validate(Message m, int selfId, PeerMessageLimits limits)
     {
         if (m.To != selfId) return $"addressed to node {m.To}, but this is node {selfId}";
-        if (m.From < 0 || m.From >= clusterSize || m.From == selfId) return $"sender {m.From} is not another member";
+        if (m.From < 0 || m.From == selfId) return $"sender {m.From} is not another node";
         if (m.Term < 0) return "negative term";
         if (m.Term > SizeLimits.MaxIndexOrTerm) return "term is impossibly large";
         if (m.Term - limits.CurrentTerm > SizeLimits.MaxTermLead) return $"term {m.Term} is more than {SizeLimits.MaxTermLead} ahead of this node's term {limits.CurrentTerm}";
@@ -46,6 +50,8 @@ internal static class PeerMessageValidator
             if (entry.Index != expected++) return $"entry index {entry.Index} does not follow on from {expected - 2}";
             if (entry.Index > SizeLimits.MaxIndexOrTerm) return $"entry index {entry.Index} is impossibly large";
             if (entry.Term < 1 || entry.Term > a.Term) return $"entry {entry.Index} has term {entry.Term} outside 1..{a.Term}";
+            // The core decodes configurations as it appends them; one that does not decode must not reach it.
+            if (entry.Kind == EntryKind.Configuration && Configuration.TryDecode(entry.Data.Span, out var problem) is null) return $"entry {entry.Index} is not a configuration: {problem}";
         }
         return null;
     }

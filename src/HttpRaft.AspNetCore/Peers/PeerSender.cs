@@ -31,15 +31,17 @@ internal sealed class PeerSender : IAsyncDisposable
     private readonly CancellationTokenSource stopping = new();
     private readonly Task pump;
     private readonly RaftMetrics? metrics;
+    private readonly Action? onRemoved;
     private bool reachable = true;
     // Messages taken from the queue into the batch being written: lost if the write fails. Atomic, because the client
     // can complete a request whose body (this stream) is still being written.
     private int unsent;
 
-    public PeerSender(int peerId, NodeAddress address, int capacity, TimeSpan writeTimeout, IHttpClientFactory clients, ILogger logger, RaftMetrics? metrics = null)
+    public PeerSender(int peerId, NodeAddress address, int capacity, TimeSpan writeTimeout, IHttpClientFactory clients, ILogger logger, RaftMetrics? metrics = null, Action? onRemoved = null)
     {
         this.peerId = peerId;
         this.metrics = metrics;
+        this.onRemoved = onRemoved;
         streamUri = new Uri(address.ToHttpUri(), PeerStreamReceiver.Path);
         this.writeTimeout = writeTimeout;
         this.clients = clients;
@@ -98,7 +100,9 @@ internal sealed class PeerSender : IAsyncDisposable
         };
         using var client = clients.CreateClient(HttpPeerTransport.ClientName);
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stopping.Token).ConfigureAwait(false);
-        // The peer answers only when it ends the stream: it rejected a frame, or it is shutting down.
+        // The peer answers only when it ends the stream: it rejected a frame, it is shutting down, or (410) its log
+        // says this node was removed from the cluster.
+        if (response.StatusCode == HttpStatusCode.Gone) onRemoved?.Invoke();
         StreamFailed();
         MarkReachable(false, $"{(int)response.StatusCode} {response.ReasonPhrase}: the stream was ended by the peer");
     }

@@ -37,8 +37,8 @@ internal sealed class PeerStreamReceiver(
         {
             var problem = await ReadFramesAsync(context.Request.BodyReader, ending.Token).ConfigureAwait(false);
             if (problem is null) return TypedResults.Accepted((string?)null);
-            HostLog.RejectedMessage(logger, Path, problem);
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, detail: problem);
+            if (problem.Status == StatusCodes.Status400BadRequest) HostLog.RejectedMessage(logger, Path, problem.Detail);
+            return TypedResults.Problem(statusCode: problem.Status, detail: problem.Detail);
         }
         catch (OperationCanceledException) when (lifetime.Ending.IsCancellationRequested)
         {
@@ -55,7 +55,7 @@ internal sealed class PeerStreamReceiver(
     }
 
     /// <summary>Reads until the body ends; returns what was wrong if a frame was rejected.</summary>
-    private async Task<string?> ReadFramesAsync(PipeReader body, CancellationToken aborted)
+    private async Task<StreamProblem?> ReadFramesAsync(PipeReader body, CancellationToken aborted)
     {
         var messages = new List<Message>();
         while (true)
@@ -71,21 +71,32 @@ internal sealed class PeerStreamReceiver(
             }
             messages.Clear();
             if (problem is not null) return problem;
-            if (read.IsCompleted) return buffer.IsEmpty ? null : "the stream ended inside a frame";
+            if (read.IsCompleted) return buffer.IsEmpty ? null : StreamProblem.Bad("the stream ended inside a frame");
         }
     }
 
-    /// <summary>Decodes and validates every whole frame in <paramref name="buffer"/>; stops at the first bad one.</summary>
-    private string? TakeFrames(ref ReadOnlySequence<byte> buffer, List<Message> messages)
+    /// <summary>
+    /// Decodes and validates every whole frame in <paramref name="buffer"/>; stops at the first bad one, or at the first
+    /// from a member this node's log says was removed (410: it learns of its removal and stops campaigning).
+    /// </summary>
+    private StreamProblem? TakeFrames(ref ReadOnlySequence<byte> buffer, List<Message> messages)
     {
+        var view = views.Current;
         while (PeerFrame.TryRead(ref buffer, limits.MaxPeerFrameBytes, out var message, out var error))
         {
-            if (error is not null) return $"Malformed frame: {error}";
-            var problem = PeerMessageValidator.Validate(message!, settings.Id, settings.Peers.Count, PeerMessageLimits.For(limits, views.Current.Term));
-            if (problem is not null) return $"Invalid {message!.GetType().Name}: {problem}";
-            messages.Add(message!);
+            if (error is not null) return StreamProblem.Bad($"Malformed frame: {error}");
+            var problem = PeerMessageValidator.Validate(message!, settings.Id, PeerMessageLimits.For(limits, view.Term));
+            if (problem is not null) return StreamProblem.Bad($"Invalid {message!.GetType().Name}: {problem}");
+            if (view.Membership.Configuration.Removed(message!.From)) return new StreamProblem(StatusCodes.Status410Gone, $"Node {message.From} was removed from the cluster.");
+            messages.Add(message);
         }
         return null;
+    }
+
+    /// <summary>Why a stream ended early: the status to answer with, and the detail.</summary>
+    private sealed record StreamProblem(int Status, string Detail)
+    {
+        public static StreamProblem Bad(string detail) => new(StatusCodes.Status400BadRequest, detail);
     }
 
     /// <summary>The stream lasts as long as the peer connection: no body size limit, and idle stretches between messages are normal.</summary>

@@ -24,7 +24,7 @@ internal static class StatusApi
         : null;
 
     private static async Task<Results<Ok<StatusResponse>, ProblemHttpResult>> GetAsync(
-        IRaftLog log, IRaftStorage storage, IOptions<RaftHostOptions> options, HttpResponse response, CancellationToken cancellationToken)
+        IRaftLog log, IRaftStorage storage, HttpResponse response, CancellationToken cancellationToken)
     {
         RaftStatus status;
         try
@@ -37,12 +37,15 @@ internal static class StatusApi
             response.Headers.RetryAfter = "1";
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, detail: "The node is too busy to report its status; retry shortly.");
         }
-        var settings = options.Value;
-        var leader = settings.ApiOf(status.LeaderId) is { } api ? new NodeRef(status.LeaderId, api) : null;
+        var membership = log.View.Membership;
+        var leader = membership.ApiOf(status.LeaderId) is { } api ? new NodeRef(status.LeaderId, api) : null;
         var peers = status.Role == Role.Leader
-            ? status.Followers.OrderBy(f => f.Key).Select(f => new PeerProgress(f.Key, settings.Apis[f.Key], f.Value.MatchIndex, f.Value.NextIndex, f.Value.RecentActive)).ToList()
+            ? status.Followers.OrderBy(f => f.Key).Select(f => new PeerProgress(f.Key, membership.ApiOf(f.Key) ?? "", f.Value.MatchIndex, f.Value.NextIndex, f.Value.RecentActive)).ToList()
             : null;
         return TypedResults.Ok(new StatusResponse(
-            status.Id, status.Role.ToString(), status.Term, leader, status.CommitIndex, status.AppliedIndex, status.LastIndex, peers, Describe(storage)));
+            status.Id, RoleName(status), status.Term, leader, status.CommitIndex, status.AppliedIndex, status.LastIndex, peers, Describe(storage)));
     }
+
+    /// <summary>The role as <c>/status</c> shows it: <c>removed</c> for a node no longer in the cluster (it still serves its log).</summary>
+    private static string RoleName(RaftStatus status) => status.Removed ? "removed" : status.Role.ToString();
 }

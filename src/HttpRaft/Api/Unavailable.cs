@@ -27,6 +27,7 @@ internal static class Unavailable
         AppendOutcome.LeadershipLost => "This node stopped leading before the entry committed; it may still commit under the new leader.",
         AppendOutcome.Overloaded => "The node has too much uncommitted work; retry shortly.",
         AppendOutcome.TimedOut => "The entry did not commit within the commit timeout (is a majority of nodes up?); it may still commit.",
+        AppendOutcome.Removed => "This node was removed from the cluster: append at a member (GET /cluster on one lists them).",
         _ => "The node is shutting down; the entry may or may not commit.",
     };
 }

@@ -83,7 +83,7 @@ public sealed class BadInputTests(SharedClusterFixture fixture)
         { "an entry of an unknown kind", UnknownEntryKind() },
         { "a negative commit index", Frame(new Heartbeat(1, 0, 1, -5, 0)) },
         { "a negative last log index", Frame(new VoteRequest(1, 0, 1, false, -1, 0)) },
-        { "a valid frame, then one from a sender that is no member", [.. Frame(new HeartbeatResponse(1, 0, 0, 0)), .. Frame(new HeartbeatResponse(7, 0, 0, 0))] },
+        { "a valid frame, then one from no node at all", [.. Frame(new HeartbeatResponse(1, 0, 0, 0)), .. Frame(new HeartbeatResponse(-1, 0, 0, 0))] },
         { "a frame longer than any peer sends", LongerThanAnyFrame() },
     };
 

@@ -43,7 +43,7 @@ public sealed class BusyStatusTests
     {
         public int NodeId => 0;
 
-        public NodeView View { get; } = new(0, Role.Follower, 0, RaftNode.None, 0, 0, 0);
+        public NodeView View { get; } = new(0, Role.Follower, 0, RaftNode.None, 0, 0, 0) { Membership = new Membership(Configuration.Empty, 0) };
 
         public string? LeaderApiAddress => null;
 
@@ -63,5 +63,7 @@ public sealed class BusyStatusTests
         public Task<long?> ReadIndexAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task<TransferOutcome> TransferLeadershipAsync(int? targetId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<ChangeOutcome> ChangeMembershipAsync(MembershipChange change, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 }

@@ -1,3 +1,4 @@
+using HttpRaft.AspNetCore;
 using HttpRaft.AspNetCore.Peers;
 using HttpRaft.Consensus;
 
@@ -27,4 +28,6 @@ internal sealed class PartitionedTransport(IPeerTransport inner, Partition parti
         var allowed = messages.Where(m => !partition.Blocks(self, m.To)).ToList();
         if (allowed.Count > 0) inner.Send(allowed);
     }
+
+    public void UpdatePeers(IReadOnlyDictionary<int, NodeAddress> peers) => inner.UpdatePeers(peers);
 }

@@ -98,7 +98,7 @@ public sealed class PeerRouteFuzzTests(ITestOutputHelper output)
         var buffer = new System.Buffers.ReadOnlySequence<byte>(body);
         return PeerFrame.TryRead(ref buffer, MaxFrameBytes, out var message, out var error)
             && error is null
-            && PeerMessageValidator.Validate(message!, Target, 3) is null;
+            && PeerMessageValidator.Validate(message!, Target) is null;
     }
 
     private static byte[] Frame(Message message)

@@ -32,4 +32,8 @@ internal sealed class NoTransport : IPeerTransport
     public void Send(IReadOnlyList<Message> messages)
     {
     }
+
+    public void UpdatePeers(IReadOnlyDictionary<int, HttpRaft.AspNetCore.NodeAddress> peers)
+    {
+    }
 }

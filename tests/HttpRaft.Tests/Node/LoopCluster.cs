@@ -106,6 +106,11 @@ internal sealed class LoopCluster : IAsyncDisposable
         {
             foreach (var message in messages) cluster.Deliver(message);
         }
+
+        // Every node is reachable by its id: there are no addresses to follow.
+        public void UpdatePeers(IReadOnlyDictionary<int, NodeAddress> peers)
+        {
+        }
     }
 
     /// <summary>One node's parts, assembled as AddHttpRaft would.</summary>

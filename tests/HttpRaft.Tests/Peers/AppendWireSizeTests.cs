@@ -46,6 +46,6 @@ public sealed class AppendWireSizeTests
         var frame = PeerStream.Frames(append);
 
         Assert.True(frame.Length <= limits.MaxPeerFrameBytes, $"{append.Entries.Count} entries: a frame of {frame.Length} bytes > limit {limits.MaxPeerFrameBytes}");
-        Assert.Null(PeerMessageValidator.Validate(append, 1, 3, PeerMessageLimits.For(limits, append.Term)));
+        Assert.Null(PeerMessageValidator.Validate(append, 1, PeerMessageLimits.For(limits, append.Term)));
     }
 }

@@ -8,21 +8,28 @@ namespace HttpRaft.Tests.Peers;
 public sealed class PeerMessageValidatorTests
 {
     private const int Self = 0;
-    private const int ClusterSize = 3;
+
+    [Fact]
+    public void A_sender_this_node_has_not_heard_of_is_accepted()
+    {
+        // A joining or lagging node hears from a leader its log does not name yet; removed members get 410 instead.
+        Assert.Null(PeerMessageValidator.Validate(new Heartbeat(7, Self, 3, 0, 0), Self));
+    }
 
     [Fact]
     public void A_well_formed_append_is_accepted()
     {
         var append = new AppendRequest(1, Self, 3, 4, 2, [Entry.Normal(5, 3, default), Entry.Normal(6, 3, default)], 4);
 
-        Assert.Null(PeerMessageValidator.Validate(append, Self, ClusterSize));
+        Assert.Null(PeerMessageValidator.Validate(append, Self));
     }
 
     public static TheoryData<Message, string> Rejected() => new()
     {
         { new Heartbeat(1, 2, 3, 0, 0), "addressed to node 2" },
-        { new Heartbeat(Self, Self, 3, 0, 0), "not another member" },
-        { new Heartbeat(7, Self, 3, 0, 0), "not another member" },
+        { new Heartbeat(Self, Self, 3, 0, 0), "not another node" },
+        { new Heartbeat(-1, Self, 3, 0, 0), "not another node" },
+        { new AppendRequest(1, Self, 3, 0, 0, [new Entry(1, 3, EntryKind.Configuration, new byte[] { 9 })], 0), "is not a configuration" },
         { new Heartbeat(1, Self, -1, 0, 0), "negative term" },
         { new VoteRequest(1, Self, 3, false, -4, 0), "negative" },
         { new AppendRequest(1, Self, 3, 4, 2, [Entry.Normal(6, 3, default)], 4), "does not follow on" },
@@ -36,7 +43,7 @@ public sealed class PeerMessageValidatorTests
     [MemberData(nameof(Rejected))]
     public void Impossible_messages_are_rejected_with_a_reason(Message message, string reason)
     {
-        Assert.Contains(reason, PeerMessageValidator.Validate(message, Self, ClusterSize), StringComparison.Ordinal);
+        Assert.Contains(reason, PeerMessageValidator.Validate(message, Self), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -44,8 +51,8 @@ public sealed class PeerMessageValidatorTests
     {
         var limits = new PeerMessageLimits(CurrentTerm: 7, MaxEntries: 100, MaxEntryBytes: 1024);
 
-        Assert.Null(PeerMessageValidator.Validate(new Heartbeat(1, Self, 7 + SizeLimits.MaxTermLead, 0, 0), Self, ClusterSize, limits));
-        Assert.Contains("ahead of this node's term 7", PeerMessageValidator.Validate(new Heartbeat(1, Self, 8 + SizeLimits.MaxTermLead, 0, 0), Self, ClusterSize, limits), StringComparison.Ordinal);
+        Assert.Null(PeerMessageValidator.Validate(new Heartbeat(1, Self, 7 + SizeLimits.MaxTermLead, 0, 0), Self, limits));
+        Assert.Contains("ahead of this node's term 7", PeerMessageValidator.Validate(new Heartbeat(1, Self, 8 + SizeLimits.MaxTermLead, 0, 0), Self, limits), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -54,8 +61,8 @@ public sealed class PeerMessageValidatorTests
         var limits = new PeerMessageLimits(CurrentTerm: 3, MaxEntries: 2, MaxEntryBytes: 1024);
         var entries = Enumerable.Range(1, 3).Select(i => Entry.Normal(i, 3, default)).ToList();
 
-        Assert.Contains("3 entries in one message", PeerMessageValidator.Validate(new AppendRequest(1, Self, 3, 0, 0, entries, 0), Self, ClusterSize, limits), StringComparison.Ordinal);
-        Assert.Null(PeerMessageValidator.Validate(new AppendRequest(1, Self, 3, 0, 0, entries[..2], 0), Self, ClusterSize, limits));
+        Assert.Contains("3 entries in one message", PeerMessageValidator.Validate(new AppendRequest(1, Self, 3, 0, 0, entries, 0), Self, limits), StringComparison.Ordinal);
+        Assert.Null(PeerMessageValidator.Validate(new AppendRequest(1, Self, 3, 0, 0, entries[..2], 0), Self, limits));
     }
 
     [Fact]
@@ -64,7 +71,7 @@ public sealed class PeerMessageValidatorTests
         var limits = new PeerMessageLimits(CurrentTerm: 3, MaxEntries: 10, MaxEntryBytes: 4);
         var append = new AppendRequest(1, Self, 3, 0, 0, [Entry.Normal(1, 3, new byte[5])], 0);
 
-        Assert.Contains("holds 5 bytes, more than 4", PeerMessageValidator.Validate(append, Self, ClusterSize, limits), StringComparison.Ordinal);
+        Assert.Contains("holds 5 bytes, more than 4", PeerMessageValidator.Validate(append, Self, limits), StringComparison.Ordinal);
     }
 
     [Fact]
