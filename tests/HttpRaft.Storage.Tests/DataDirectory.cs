@@ -11,8 +11,12 @@ internal sealed class DataDirectory : IDisposable
 
     public RecordingLogger<FileRaftStorage> Log { get; } = new();
 
-    public FileRaftStorage Open(long segmentBytes = 64L * 1024 * 1024, int cacheEntries = 4096) =>
-        new(new StorageOptions { Directory = Path, SegmentBytes = segmentBytes, CacheEntries = cacheEntries }, Log);
+    /// <summary>Opens storage here; segments may be tiny (a few records), so that tests roll them cheaply.</summary>
+    public FileRaftStorage Open(long segmentBytes = 64L * 1024 * 1024, int cacheEntries = 4096, FsyncPolicy fsync = FsyncPolicy.Always) =>
+        new(Options(segmentBytes, cacheEntries, fsync), Log);
+
+    public StorageOptions Options(long segmentBytes = 64L * 1024 * 1024, int cacheEntries = 4096, FsyncPolicy fsync = FsyncPolicy.Always) =>
+        new() { Directory = Path, SegmentBytes = segmentBytes, CacheEntries = cacheEntries, Fsync = fsync, AllowTinySegments = true };
 
     public string[] Segments() => [.. Directory.GetFiles(Path, "wal-*.seg").Order(StringComparer.Ordinal)];
 

@@ -54,7 +54,7 @@ public sealed class RecoveryFuzzTests(ITestOutputHelper output) : IDisposable
         foreach (var segment in segments) File.Copy(segment, Path.Combine(scratch, Path.GetFileName(segment)));
         foreach (var damage in plan) damage.ApplyTo(scratch);
 
-        var open = Task.Run(() => new FileRaftStorage(new StorageOptions { Directory = scratch, SegmentBytes = SegmentBytes }));
+        var open = Task.Run(() => new FileRaftStorage(new StorageOptions { Directory = scratch, SegmentBytes = SegmentBytes, AllowTinySegments = true }));
         if (await Task.WhenAny(open, Task.Delay(OpenTimeout)) != open) throw new TimeoutException($"recovery hung on {string.Join(", ", plan.AsEnumerable())}");
         try
         {
