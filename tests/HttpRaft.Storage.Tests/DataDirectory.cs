@@ -20,6 +20,17 @@ internal sealed class DataDirectory : IDisposable
 
     public string[] Segments() => [.. Directory.GetFiles(Path, "wal-*.seg").Order(StringComparer.Ordinal)];
 
+    public string[] Snapshots() => [.. Directory.GetFiles(Path, "snapshot-*.snap").Order(StringComparer.Ordinal)];
+
+    /// <summary>Every file but the lock, by name: what a crash left behind.</summary>
+    public string[] Files() => [.. Directory.GetFiles(Path).Select(System.IO.Path.GetFileName).OfType<string>().Where(name => name != "LOCK").Order(StringComparer.Ordinal)];
+
+    /// <summary>Copies the files of a data directory (a committed fixture) in here.</summary>
+    public void CopyFrom(string source)
+    {
+        foreach (var file in Directory.GetFiles(source, "wal-*.seg")) File.Copy(file, System.IO.Path.Combine(Path, System.IO.Path.GetFileName(file)));
+    }
+
     public static Entry Make(long index, long term, string text = "") =>
         Entry.Normal(index, term, Encoding.UTF8.GetBytes(text.Length > 0 ? text : $"entry {index}"));
 
