@@ -116,6 +116,7 @@ public sealed partial class FileRaftStorage
         Sync(segment);
         hardStateSegment = segment.Sequence;
         lock (gate) hardState = state;
+        StepHook?.Invoke(StorageStep.HardStateWritten);
     }
 
     /// <summary>
@@ -130,11 +131,7 @@ public sealed partial class FileRaftStorage
         if (resetSegment is { } reset) keepFrom = Math.Min(keepFrom, reset);
         var doomed = segments.TakeWhile(segment => segment.Sequence < keepFrom).ToList();
         if (doomed.Count == 0) return;
-        if (hardStateSegment < keepFrom && hardState != HardState.Empty)
-        {
-            AppendHardState(hardState);
-            StepHook?.Invoke(StorageStep.HardStateRewritten);
-        }
+        if (hardStateSegment < keepFrom && hardState != HardState.Empty) AppendHardState(hardState);
         lock (gate) segments.RemoveRange(0, doomed.Count);
         foreach (var segment in doomed)
         {

@@ -15,8 +15,11 @@ internal enum StorageStep
     /// <summary>An older snapshot file is deleted.</summary>
     OldSnapshotDeleted,
 
-    /// <summary>The hard state is appended to a segment that survives, because the segment holding it is about to go.</summary>
-    HardStateRewritten,
+    /// <summary>
+    /// A hard-state record is appended and synced: the commit index raised to the snapshot's before compacting, or the
+    /// hard state copied to a segment that survives because the one holding it is about to be deleted.
+    /// </summary>
+    HardStateWritten,
 
     /// <summary>A new segment's header is synced in its temporary file, not yet renamed into place.</summary>
     SegmentTempWritten,
