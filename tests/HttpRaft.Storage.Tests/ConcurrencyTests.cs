@@ -99,4 +99,68 @@ public sealed class ConcurrencyTests : IDisposable
         Assert.True(storage.SegmentCount > 1);
         Assert.Equal(total, storage.ReadRange(1, total + 1).Count);
     }
+
+    [Fact]
+    public async Task Readers_keep_reading_whole_entries_while_the_loop_compacts_installs_and_deletes_segments()
+    {
+        using var storage = dir.Open(segmentBytes: 512, cacheEntries: 16);
+        const long total = 6000;
+        using var done = new CancellationTokenSource();
+        var errors = new List<string>();
+        using var started = new CountdownEvent(3);
+
+        var readers = Enumerable.Range(0, 3).Select(r => Task.Run(() =>
+        {
+            var random = new Random(r);
+            var reads = 0;
+            started.Signal();
+            while (!done.IsCancellationRequested)
+            {
+                try
+                {
+                    var first = storage.FirstIndex;
+                    var low = first + random.Next(50);
+                    var page = storage.ReadRange(low, low + 1 + random.Next(300));
+                    for (var i = 0; i < page.Count; i++)
+                    {
+                        var e = page[i];
+                        if (e.Index < low || (i > 0 && e.Index != page[i - 1].Index + 1) || Encoding.UTF8.GetString(e.Data.Span) != $"entry {e.Index}")
+                        {
+                            lock (errors) errors.Add($"read {e.Index} at position {i} from {low}");
+                        }
+                    }
+                }
+                catch (Exception e)
+                {
+                    lock (errors) errors.Add(e.ToString());
+                }
+                reads++;
+            }
+            return reads;
+        })).ToList();
+
+        Assert.True(started.Wait(TimeSpan.FromSeconds(30)));
+        var written = 0L;
+        while (written < total)
+        {
+            var size = (int)Math.Min(1 + written % 13, total - written);
+            storage.Save(new HardState(1, 0, written), Range(written + 1, written + size, 1), sync: false);
+            written += size;
+            if (written % 250 < size) storage.Compact(new StoredSnapshot(written - 100, 1, default));
+            if (written % 2000 < size)
+            {
+                // A follower too far behind: everything goes, the log goes on after the snapshot.
+                storage.InstallSnapshot(new StoredSnapshot(written + 50, 1, default));
+                written += 50;
+            }
+            if (written % 400 < size) Thread.Sleep(1); // let the readers interleave on a busy machine
+        }
+        await done.CancelAsync();
+        var counts = await Task.WhenAll(readers);
+
+        Assert.Empty(errors);
+        Assert.All(counts, c => Assert.True(c > 0));
+        Assert.Equal(written, storage.LastIndex);
+        Assert.InRange(storage.Statistics.OpenFiles, 1, 1 + FileRaftStorage.ReadHandles);
+    }
 }
