@@ -10,12 +10,21 @@ namespace HttpRaft.Storage;
 /// </summary>
 /// <remarks>
 /// <see cref="Last"/> is the last index of the whole log as written, compacted part included; the index holds the
-/// entries above the floor, so Last &gt; floor exactly when the index is not empty, and then it ends at Last.
+/// entries above the floor, so Last &gt; floor exactly when the index is not empty, and then it ends at Last. The
+/// first segment left after a compaction may begin after entries above the floor that lived in the segments deleted
+/// before it: that is allowed only because a record in it rewrites the log from the floor + 1 or lower (which is
+/// why those segments could go). Until that record comes the entries are unknown, and if it never comes they are
+/// missing.
 /// </remarks>
 internal sealed class LogReplay(LogIndex log, StoredSnapshot? snapshot, bool installed)
 {
     private readonly long floor = snapshot?.Index ?? 0;
-    private bool started;
+
+    /// <summary>Whether where the log stands is known yet: from the first headed segment, or a format-1 segment's first entry.</summary>
+    private bool anchored;
+
+    /// <summary>Entries floor + 1 onwards are unknown (in deleted segments) until a rewrite from floor + 1 or lower.</summary>
+    private bool unknownAfterFloor;
 
     /// <summary>The last index of the log as written so far (compacted entries included).</summary>
     public long Last { get; private set; } = snapshot?.Index ?? 0;
@@ -37,9 +46,9 @@ internal sealed class LogReplay(LogIndex log, StoredSnapshot? snapshot, bool ins
     /// <summary>Checks a segment's header against the log so far. Format 1 has none: its entries speak for themselves.</summary>
     public void BeginSegment(string path, long sequence, SegmentHeader header)
     {
-        var firstSegment = !started;
-        started = true;
         if (header.Format == SegmentHeader.LegacyFormat) return;
+        var firstSegment = !anchored;
+        anchored = true;
         var before = header.BaseIndex - 1;
         if (header.Reset)
         {
@@ -47,12 +56,12 @@ internal sealed class LogReplay(LogIndex log, StoredSnapshot? snapshot, bool ins
             log.Reset(floor + 1);
             Last = before;
             FloorTerm = null;
+            unknownAfterFloor = false;
             if (before == floor) ResetSegment = sequence;
         }
         else if (firstSegment)
         {
-            if (before > floor) throw Corrupted(path, $"the first segment starts at entry {header.BaseIndex}, but the snapshot ends at {floor}: entries {floor + 1} to {before} are missing");
-            Last = before;
+            StartAfter(before);
         }
         else if (before != Last)
         {
@@ -63,6 +72,12 @@ internal sealed class LogReplay(LogIndex log, StoredSnapshot? snapshot, bool ins
 
     public void Entry(long index, long term, long position, string path, long offset)
     {
+        if (!anchored)
+        {
+            // The first format-1 segment left: it began where its first entry says.
+            anchored = true;
+            StartAfter(Math.Max(Last, index - 1));
+        }
         if (index < 1 || index > Last + 1) throw new StorageCorruptedException(path, offset, $"entry {index} does not follow entry {Last} (a gap in the log)");
         Last = index;
         if (index <= floor)
@@ -70,10 +85,24 @@ internal sealed class LogReplay(LogIndex log, StoredSnapshot? snapshot, bool ins
             // Compacted already; but a rewrite from here replaced what followed.
             if (!log.IsEmpty) log.Reset(floor + 1);
             FloorTerm = index == floor ? term : null;
+            unknownAfterFloor = false;
             return;
+        }
+        if (unknownAfterFloor)
+        {
+            // After unknown entries nothing can be indexed; a rewrite from floor + 1 replaces them all.
+            if (index > floor + 1) return;
+            unknownAfterFloor = false;
         }
         log.TruncateFrom(index);
         log.Add(index, term, position);
+    }
+
+    /// <summary>The log as replayed starts after entry <paramref name="before"/>: entries above the floor up to it were in deleted segments.</summary>
+    private void StartAfter(long before)
+    {
+        Last = before;
+        unknownAfterFloor = before > floor;
     }
 
     public void HardStateRecord(HardState state, long sequence)
@@ -94,6 +123,7 @@ internal sealed class LogReplay(LogIndex log, StoredSnapshot? snapshot, bool ins
             return;
         }
         if (Last < floor) throw Corrupted(directory, $"the log ends at entry {Last} but the snapshot covers entries up to {floor}: entries are missing");
+        if (unknownAfterFloor) throw Corrupted(directory, $"entries {floor + 1} to {Last} are missing: the first segment left begins after them and never rewrites them");
         if (FloorTerm is { } term && term != snapshot.Term)
         {
             throw Corrupted(directory, $"entry {floor} has term {term} in the log but term {snapshot.Term} in the snapshot");

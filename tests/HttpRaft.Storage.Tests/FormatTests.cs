@@ -84,6 +84,54 @@ public sealed class FormatTests : IDisposable
         Assert.True(Make(13, 2).SameAs(last.ReadRange(1, 14).Single()));
     }
 
+    [Theory]
+    [InlineData(SegmentHeader.LegacyFormat)]
+    [InlineData(SegmentHeader.CurrentFormat)]
+    public void The_first_segment_left_after_a_compaction_may_begin_with_entries_it_rewrites(int format)
+    {
+        var segmentBytes = 128;
+        using (var storage = dir.Open(segmentBytes))
+        {
+            // Segments [1..6] [7..12] [13..18] [19, 20, then 12 and 13 again in term 2]: a new leader's rewrite.
+            foreach (var chunk in Range(1, 18, 1).Chunk(6)) storage.Save(new HardState(1, 0, 11), chunk, sync: true);
+            storage.Save(null, Range(19, 20, 1), sync: true);
+            storage.Save(new HardState(2, 0, 13), Range(12, 13, 2), sync: true);
+            Assert.Equal(4, storage.SegmentCount);
+        }
+        // Format 1 is format 2 without the header: the previous release wrote the same records.
+        if (format == SegmentHeader.LegacyFormat)
+        {
+            foreach (var path in dir.Segments()) File.WriteAllBytes(path, File.ReadAllBytes(path)[SegmentHeader.Bytes..]);
+        }
+        using (var storage = dir.Open(segmentBytes)) storage.Compact(new StoredSnapshot(12, 2, default));
+        Assert.Single(dir.Segments());
+
+        using var reopened = dir.Open(segmentBytes);
+
+        Assert.Equal((13L, 13L), (reopened.FirstIndex, reopened.LastIndex));
+        Assert.Equal(2, reopened.Term(13));
+        Assert.Equal(2, reopened.Term(12));
+    }
+
+    [Fact]
+    public void Entries_above_the_snapshot_that_no_segment_left_holds_are_corruption()
+    {
+        var segmentBytes = 128;
+        using (var storage = dir.Open(segmentBytes))
+        {
+            foreach (var chunk in Range(1, 18, 1).Chunk(6)) storage.Save(new HardState(1, 0, 18), chunk, sync: true);
+            storage.Compact(new StoredSnapshot(4, 1, default));
+        }
+        // The segments holding 1..12 lost: the one left starts after entries the snapshot does not cover.
+        var segments = dir.Segments();
+        File.Delete(segments[0]);
+        File.Delete(segments[1]);
+
+        var e = Assert.Throws<StorageCorruptedException>(() => dir.Open(segmentBytes));
+
+        Assert.Contains("entries 5 to 18 are missing", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Every_new_segment_starts_with_a_header_giving_the_index_it_continues_at()
     {

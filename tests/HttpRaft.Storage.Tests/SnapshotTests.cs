@@ -201,6 +201,25 @@ public sealed class SnapshotTests : IDisposable
     }
 
     [Fact]
+    public void Entries_rewritten_in_a_later_segment_reopen_after_the_segments_before_it_are_deleted()
+    {
+        var rewrite = new[] { Make(12, 2, "new 12"), Make(13, 2, "new 13") };
+        using (var storage = dir.Open(segmentBytes: SegmentBytes))
+        {
+            foreach (var chunk in Range(1, 20, 1).Chunk(3)) storage.Save(new HardState(1, 0, 11), chunk, sync: true);
+            // A new leader replaces the uncommitted 12..20: the records go to a segment started after entry 20.
+            storage.Save(new HardState(2, 0, 13), rewrite, sync: true);
+            storage.Compact(new StoredSnapshot(12, 2, default));
+            Assert.Equal(21, SegmentHeader.Read(dir.Segments().Single()).BaseIndex);
+        }
+
+        using var reopened = dir.Open(segmentBytes: SegmentBytes);
+
+        Assert.Equal((13L, 13L), (reopened.FirstIndex, reopened.LastIndex));
+        Assert.True(rewrite[1].SameAs(reopened.ReadRange(1, 100).Single()));
+    }
+
+    [Fact]
     public void An_installed_snapshot_reopens_as_an_empty_log_after_it()
     {
         var snapshot = new StoredSnapshot(50, 4, "installed"u8.ToArray());
