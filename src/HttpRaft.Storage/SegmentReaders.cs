@@ -18,6 +18,7 @@ internal sealed class SegmentReaders(int capacity, OpenFileCount openFiles)
     private readonly Dictionary<long, LinkedListNode<(long Sequence, SharedHandle Handle)>> bySequence = [];
     private readonly LinkedList<(long Sequence, SharedHandle Handle)> recency = new();
     private readonly Lock gate = new();
+    private bool cleared;
 
     /// <summary>A handle to read <paramref name="segment"/> with: its writer's while it is current, else a cached one.</summary>
     /// <exception cref="FileNotFoundException">The segment was deleted (by a compaction) before it could be opened.</exception>
@@ -51,12 +52,13 @@ internal sealed class SegmentReaders(int capacity, OpenFileCount openFiles)
         dropped?.Release();
     }
 
-    /// <summary>Closes every cached handle.</summary>
+    /// <summary>Closes every cached handle, and caches none from now on (the storage is closing).</summary>
     public void Clear()
     {
         List<SharedHandle> dropped;
         lock (gate)
         {
+            cleared = true;
             dropped = [.. recency.Select(entry => entry.Handle)];
             recency.Clear();
             bySequence.Clear();
@@ -77,9 +79,9 @@ internal sealed class SegmentReaders(int capacity, OpenFileCount openFiles)
                 result = existing.Value.Handle;
                 evicted = opened;
             }
-            else if (segment.Retired)
+            else if (segment.Retired || cleared)
             {
-                // Deleted meanwhile: read from this handle once, but do not keep a deleted file's space alive.
+                // Deleted meanwhile (or the storage closed): read from this handle once, but do not keep it.
                 return opened;
             }
             else
