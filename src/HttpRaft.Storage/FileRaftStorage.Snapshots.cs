@@ -23,9 +23,10 @@ public sealed partial class FileRaftStorage
     /// </summary>
     public void Compact(StoredSnapshot snapshot)
     {
-        ArgumentNullException.ThrowIfNull(snapshot);
         ObjectDisposedException.ThrowIf(disposed, this);
-        CheckCompaction(snapshot);
+        long first, last;
+        lock (gate) (first, last) = (log.FirstIndex, log.LastIndex);
+        SnapshotRules.CheckCompaction(snapshot, first, last, Term);
         if (hardState.Commit < snapshot.Index) AppendHardState(hardState with { Commit = snapshot.Index });
         ReplaceSnapshotFile(snapshot, flags: 0);
         lock (gate)
@@ -47,28 +48,11 @@ public sealed partial class FileRaftStorage
     /// </summary>
     public void InstallSnapshot(StoredSnapshot snapshot)
     {
-        ArgumentNullException.ThrowIfNull(snapshot);
         ObjectDisposedException.ThrowIf(disposed, this);
-        ArgumentOutOfRangeException.ThrowIfLessThan(snapshot.Index, 1, nameof(snapshot));
-        ArgumentOutOfRangeException.ThrowIfNegative(snapshot.Term, nameof(snapshot));
-        if (snapshot.Index < hardState.Commit)
-        {
-            throw new ArgumentException($"Installing a snapshot at {snapshot.Index} would discard committed entries (the commit index is {hardState.Commit}).", nameof(snapshot));
-        }
+        SnapshotRules.CheckInstall(snapshot, hardState.Commit);
         ReplaceSnapshotFile(snapshot, SnapshotFile.Installed);
         StartResetSegment(snapshot);
         DeleteSegmentsBelowSnapshot();
-    }
-
-    private void CheckCompaction(StoredSnapshot snapshot)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(snapshot.Index, 1, nameof(snapshot));
-        long first, last;
-        lock (gate) (first, last) = (log.FirstIndex, log.LastIndex);
-        if (snapshot.Index < first - 1) throw new ArgumentException($"The snapshot at {snapshot.Index} is older than the one held (at {first - 1}).", nameof(snapshot));
-        if (snapshot.Index > last) throw new ArgumentOutOfRangeException(nameof(snapshot), snapshot.Index, $"The log ends at {last}; compaction keeps what follows the snapshot, so it cannot pass the last entry.");
-        var term = Term(snapshot.Index);
-        if (term != snapshot.Term) throw new ArgumentException($"Entry {snapshot.Index} has term {term}, not the snapshot's {snapshot.Term}.", nameof(snapshot));
     }
 
     /// <summary>Writes the new snapshot file durably, then deletes the one it replaces.</summary>

@@ -53,12 +53,7 @@ public sealed class InMemoryRaftStorage : IRaftStorage
 
     public long Term(long index)
     {
-        lock (gate)
-        {
-            if (index == firstIndex - 1) return snapshot?.Term ?? 0;
-            if (index < firstIndex || index > Last) throw new ArgumentOutOfRangeException(nameof(index), index, $"No entry at this index (the log holds {firstIndex}..{Last}).");
-            return At(index).Term;
-        }
+        lock (gate) return TermAt(index);
     }
 
     public IReadOnlyList<Entry> Entries(long low, long high, long maxBytes)
@@ -93,14 +88,9 @@ public sealed class InMemoryRaftStorage : IRaftStorage
 
     public void Compact(StoredSnapshot snapshot)
     {
-        ArgumentNullException.ThrowIfNull(snapshot);
         lock (gate)
         {
-            ArgumentOutOfRangeException.ThrowIfLessThan(snapshot.Index, 1, nameof(snapshot));
-            if (snapshot.Index < firstIndex - 1) throw new ArgumentException($"The snapshot at {snapshot.Index} is older than the one held (at {firstIndex - 1}).", nameof(snapshot));
-            if (snapshot.Index > Last) throw new ArgumentOutOfRangeException(nameof(snapshot), snapshot.Index, $"The log ends at {Last}; compaction keeps what follows the snapshot, so it cannot pass the last entry.");
-            var term = snapshot.Index == firstIndex - 1 ? this.snapshot?.Term ?? 0 : At(snapshot.Index).Term;
-            if (term != snapshot.Term) throw new ArgumentException($"Entry {snapshot.Index} has term {term}, not the snapshot's {snapshot.Term}.", nameof(snapshot));
+            SnapshotRules.CheckCompaction(snapshot, firstIndex, Last, TermAt);
             entries.RemoveFirst((int)(snapshot.Index + 1 - firstIndex));
             firstIndex = snapshot.Index + 1;
             this.snapshot = snapshot;
@@ -110,14 +100,9 @@ public sealed class InMemoryRaftStorage : IRaftStorage
 
     public void InstallSnapshot(StoredSnapshot snapshot)
     {
-        ArgumentNullException.ThrowIfNull(snapshot);
         lock (gate)
         {
-            ArgumentOutOfRangeException.ThrowIfLessThan(snapshot.Index, 1, nameof(snapshot));
-            if (snapshot.Index < hardState.Commit)
-            {
-                throw new ArgumentException($"Installing a snapshot at {snapshot.Index} would discard committed entries (the commit index is {hardState.Commit}).", nameof(snapshot));
-            }
+            SnapshotRules.CheckInstall(snapshot, hardState.Commit);
             entries.Clear();
             firstIndex = snapshot.Index + 1;
             this.snapshot = snapshot;
@@ -137,6 +122,14 @@ public sealed class InMemoryRaftStorage : IRaftStorage
     }
 
     private Entry At(long index) => entries[(int)(index - firstIndex)];
+
+    /// <summary>Term(<paramref name="index"/>) under the lock: the snapshot's for the entry before the first.</summary>
+    private long TermAt(long index)
+    {
+        if (index == firstIndex - 1) return snapshot?.Term ?? 0;
+        if (index < firstIndex || index > Last) throw new ArgumentOutOfRangeException(nameof(index), index, $"No entry at this index (the log holds {firstIndex}..{Last}).");
+        return At(index).Term;
+    }
 
     private List<Entry> Copy(long low, long high, long maxBytes)
     {

@@ -21,17 +21,21 @@ public sealed class SnapshotTests : IDisposable
     private const long SegmentBytes = 128;
 
     private readonly DataDirectory dir = new();
+    private readonly List<IDisposable> opened = [];
 
-    public void Dispose() => dir.Dispose();
+    public static TheoryData<StorageKind> BothStorages { get; } = [StorageKind.File, StorageKind.Memory];
+
+    public void Dispose()
+    {
+        foreach (var storage in opened) storage.Dispose();
+        dir.Dispose();
+    }
 
     [Theory]
-    [InlineData(StorageKind.File)]
-    [InlineData(StorageKind.Memory)]
+    [MemberData(nameof(BothStorages))]
     public void Compact_moves_the_first_index_past_the_snapshot_and_keeps_what_follows(StorageKind kind)
     {
-        var storage = Open(kind);
-        using var _ = storage as IDisposable;
-        var entries = Written(storage);
+        var storage = OpenWritten(kind, out var entries);
         var snapshot = new StoredSnapshot(12, 2, "state at 12"u8.ToArray());
 
         storage.Compact(snapshot);
@@ -50,13 +54,10 @@ public sealed class SnapshotTests : IDisposable
     }
 
     [Theory]
-    [InlineData(StorageKind.File)]
-    [InlineData(StorageKind.Memory)]
+    [MemberData(nameof(BothStorages))]
     public void Compacting_the_whole_log_leaves_it_empty_and_the_next_entry_follows_the_snapshot(StorageKind kind)
     {
-        var storage = Open(kind);
-        using var _ = storage as IDisposable;
-        Written(storage);
+        var storage = OpenWritten(kind, out _);
 
         storage.Compact(new StoredSnapshot(20, 3, "all"u8.ToArray()));
 
@@ -70,13 +71,10 @@ public sealed class SnapshotTests : IDisposable
     }
 
     [Theory]
-    [InlineData(StorageKind.File)]
-    [InlineData(StorageKind.Memory)]
+    [MemberData(nameof(BothStorages))]
     public void Compact_refuses_a_snapshot_past_the_last_entry_older_than_the_one_held_or_of_another_term(StorageKind kind)
     {
-        var storage = Open(kind);
-        using var _ = storage as IDisposable;
-        Written(storage);
+        var storage = OpenWritten(kind, out _);
         storage.Compact(new StoredSnapshot(10, 2, "ten"u8.ToArray()));
 
         Assert.Throws<ArgumentOutOfRangeException>(() => storage.Compact(new StoredSnapshot(21, 3, default)));
@@ -88,13 +86,10 @@ public sealed class SnapshotTests : IDisposable
     }
 
     [Theory]
-    [InlineData(StorageKind.File)]
-    [InlineData(StorageKind.Memory)]
+    [MemberData(nameof(BothStorages))]
     public void Compact_raises_a_lower_saved_commit_index_to_the_snapshot_and_keeps_term_and_vote(StorageKind kind)
     {
-        var storage = Open(kind);
-        using var _ = storage as IDisposable;
-        Written(storage);
+        var storage = OpenWritten(kind, out _);
         storage.Save(new HardState(3, 2, 5), [], sync: true);
 
         storage.Compact(new StoredSnapshot(15, 3, default));
@@ -103,13 +98,10 @@ public sealed class SnapshotTests : IDisposable
     }
 
     [Theory]
-    [InlineData(StorageKind.File)]
-    [InlineData(StorageKind.Memory)]
+    [MemberData(nameof(BothStorages))]
     public void InstallSnapshot_discards_every_entry_and_the_log_continues_after_the_snapshot(StorageKind kind)
     {
-        var storage = Open(kind);
-        using var _ = storage as IDisposable;
-        Written(storage);
+        var storage = OpenWritten(kind, out _);
         storage.Save(new HardState(4, 1, 7), [], sync: true);
         var snapshot = new StoredSnapshot(50, 4, "leader's state at 50"u8.ToArray());
 
@@ -126,13 +118,10 @@ public sealed class SnapshotTests : IDisposable
     }
 
     [Theory]
-    [InlineData(StorageKind.File)]
-    [InlineData(StorageKind.Memory)]
+    [MemberData(nameof(BothStorages))]
     public void InstallSnapshot_below_the_entries_held_still_discards_them_all(StorageKind kind)
     {
-        var storage = Open(kind);
-        using var _ = storage as IDisposable;
-        Written(storage);
+        var storage = OpenWritten(kind, out _);
         storage.Save(new HardState(4, 1, 6), [], sync: true);
 
         // Whether to keep what follows a matching entry is the core's decision (it would call Compact).
@@ -145,13 +134,10 @@ public sealed class SnapshotTests : IDisposable
     }
 
     [Theory]
-    [InlineData(StorageKind.File)]
-    [InlineData(StorageKind.Memory)]
+    [MemberData(nameof(BothStorages))]
     public void InstallSnapshot_refuses_to_discard_committed_entries(StorageKind kind)
     {
-        var storage = Open(kind);
-        using var _ = storage as IDisposable;
-        Written(storage);
+        var storage = OpenWritten(kind, out _);
         storage.Save(new HardState(4, 1, 12), [], sync: true);
 
         Assert.Throws<ArgumentException>(() => storage.InstallSnapshot(new StoredSnapshot(11, 2, default)));
@@ -159,13 +145,10 @@ public sealed class SnapshotTests : IDisposable
     }
 
     [Theory]
-    [InlineData(StorageKind.File)]
-    [InlineData(StorageKind.Memory)]
+    [MemberData(nameof(BothStorages))]
     public void A_later_compaction_replaces_the_snapshot(StorageKind kind)
     {
-        var storage = Open(kind);
-        using var _ = storage as IDisposable;
-        var entries = Written(storage);
+        var storage = OpenWritten(kind, out var entries);
         storage.Compact(new StoredSnapshot(5, 1, "five"u8.ToArray()));
 
         var later = new StoredSnapshot(17, entries[16].Term, "seventeen"u8.ToArray());
@@ -298,7 +281,14 @@ public sealed class SnapshotTests : IDisposable
         Assert.Equal((1L, 20L), (stats.FirstIndex, stats.LastIndex));
     }
 
-    private IRaftStorage Open(StorageKind kind) => kind == StorageKind.File ? dir.Open(segmentBytes: SegmentBytes, cacheEntries: 0) : new InMemoryRaftStorage();
+    /// <summary>A storage of <paramref name="kind"/> (disposed with the test) holding what <see cref="Written"/> writes.</summary>
+    private IRaftStorage OpenWritten(StorageKind kind, out Entry[] entries)
+    {
+        IRaftStorage storage = kind == StorageKind.File ? dir.Open(segmentBytes: SegmentBytes, cacheEntries: 0) : new InMemoryRaftStorage();
+        if (storage is IDisposable disposable) opened.Add(disposable);
+        entries = Written(storage);
+        return storage;
+    }
 
     /// <summary>Entries 1..20 in terms 1 (1..9), 2 (10..14) and 3 (15..20), committed, with term 3 and a vote for 1.</summary>
     private static Entry[] Written(IRaftStorage storage)
