@@ -114,7 +114,6 @@ internal sealed class LogReplay(LogIndex log, StoredSnapshot? snapshot, bool ins
     /// <summary>Checks the replayed log against the snapshot, once every segment is replayed.</summary>
     public void Finish(string directory)
     {
-        if (snapshot is null) return;
         if (installed && ResetSegment is null)
         {
             log.Reset(floor + 1);
@@ -122,8 +121,9 @@ internal sealed class LogReplay(LogIndex log, StoredSnapshot? snapshot, bool ins
             InstallUnfinished = true;
             return;
         }
-        if (Last < floor) throw Corrupted(directory, $"the log ends at entry {Last} but the snapshot covers entries up to {floor}: entries are missing");
         if (unknownAfterFloor) throw Corrupted(directory, $"entries {floor + 1} to {Last} are missing: the first segment left begins after them and never rewrites them");
+        if (snapshot is null) return;
+        if (Last < floor) throw Corrupted(directory, $"the log ends at entry {Last} but the snapshot covers entries up to {floor}: entries are missing");
         if (FloorTerm is { } term && term != snapshot.Term)
         {
             throw Corrupted(directory, $"entry {floor} has term {term} in the log but term {snapshot.Term} in the snapshot");
