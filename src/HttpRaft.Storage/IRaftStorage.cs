@@ -38,7 +38,8 @@ public interface IRaftStorage : IRaftLogStorage
     /// Replaces the entries up to <paramref name="snapshot"/>'s index with the snapshot and keeps those after it. The
     /// caller compacts only committed, applied entries; the index must be at most LastIndex and its term must be the
     /// log's term there. When this returns, the snapshot is durable and FirstIndex is its index + 1; the segments that
-    /// held only entries before that are gone (a crash in between is finished by the next open).
+    /// held only entries before that are gone (a crash in between is finished by the next open). The saved commit
+    /// index is raised to the snapshot's index if it is lower (the entries are committed; the open checks it).
     /// </summary>
     void Compact(StoredSnapshot snapshot);
 
