@@ -52,7 +52,7 @@ public static class HttpRaftServiceCollectionExtensions
     private static FileRaftStorage OpenStorage(IServiceProvider services)
     {
         var settings = services.GetRequiredService<IOptions<RaftHostOptions>>().Value;
-        var options = new StorageOptions { Directory = settings.DataDirectory, Fsync = settings.FsyncPolicy };
+        var options = new StorageOptions { Directory = settings.DataDirectory, Fsync = settings.FsyncPolicy, SegmentBytes = settings.SegmentBytes };
         return new FileRaftStorage(options, services.GetService<ILogger<FileRaftStorage>>());
     }
 

@@ -40,6 +40,13 @@ public sealed class RaftHostOptions
     /// </summary>
     public string Fsync { get; set; } = "always";
 
+    /// <summary>
+    /// A segment of the write-ahead log that has reached this many bytes is closed and the next write starts a new one
+    /// (<c>segmentBytes</c> in peers.json; default 64 MiB, at least 64 KiB, at most 1 GiB), as Kafka's <c>segment.bytes</c>:
+    /// retention deletes whole segments, so smaller ones let a small log free space.
+    /// </summary>
+    public long SegmentBytes { get; set; } = 64L * 1024 * 1024;
+
     /// <summary>The data directory to use: <see cref="DataDir"/>, or <c>data/node-&lt;id&gt;</c> under the working directory.</summary>
     public string DataDirectory => string.IsNullOrWhiteSpace(DataDir) ? Path.Combine("data", $"node-{Id}") : DataDir;
 

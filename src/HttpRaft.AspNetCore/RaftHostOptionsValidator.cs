@@ -62,6 +62,10 @@ internal sealed class RaftHostOptionsValidator : IValidateOptions<RaftHostOption
         if (o.MaxConcurrentConnections < 16) return "MaxConcurrentConnections must be at least 16";
         if (o.RequestHeadersTimeoutMs < 100) return "RequestHeadersTimeoutMs must be at least 100";
         if (o.MaxRequestHeadersTotalBytes < 4096) return "MaxRequestHeadersTotalBytes must be at least 4096";
+        if (o.SegmentBytes is < HttpRaft.Storage.StorageOptions.MinSegmentBytes or > HttpRaft.Storage.StorageOptions.MaxSegmentBytes)
+        {
+            return $"SegmentBytes must be between {HttpRaft.Storage.StorageOptions.MinSegmentBytes} (64 KiB) and {HttpRaft.Storage.StorageOptions.MaxSegmentBytes} (1 GiB), not {o.SegmentBytes}";
+        }
         if (!string.Equals(o.Fsync, "always", StringComparison.OrdinalIgnoreCase) && !string.Equals(o.Fsync, "never", StringComparison.OrdinalIgnoreCase))
         {
             return $"Fsync must be 'always' or 'never', not '{o.Fsync}'";

@@ -4,45 +4,81 @@ namespace HttpRaft.Storage;
 
 /// <summary>
 /// Storage that keeps the log in memory only: for tests and embedders that accept losing everything when the process
-/// ends. The default is the durable <see cref="FileRaftStorage"/>.
+/// ends. The default is the durable <see cref="FileRaftStorage"/>. It follows the same rules, snapshots included.
 /// </summary>
 /// <remarks>
-/// It wraps the core's <see cref="MemoryStorage"/> and guards it with one lock: request threads read while the
-/// node loop writes. Nothing inside the lock does I/O, so holding it is always short.
+/// One lock guards everything: request threads read while the node loop writes. Nothing inside the lock does I/O,
+/// so holding it is always short. (The core's <see cref="MemoryStorage"/> always starts at 1, hence a log of its own.)
 /// </remarks>
 public sealed class InMemoryRaftStorage : IRaftStorage
 {
-    private readonly MemoryStorage inner = new();
+    private readonly SlidingList<Entry> entries = new();
+    private readonly List<long> configurationIndexes = [];
     private readonly Lock gate = new();
+    private HardState hardState = HardState.Empty;
+    private StoredSnapshot? snapshot;
+    private long firstIndex = 1;
 
     public HardState HardState
     {
-        get { lock (gate) return inner.HardState; }
+        get { lock (gate) return hardState; }
     }
 
     public long FirstIndex
     {
-        get { lock (gate) return inner.FirstIndex; }
+        get { lock (gate) return firstIndex; }
     }
 
     public long LastIndex
     {
-        get { lock (gate) return inner.LastIndex; }
+        get { lock (gate) return Last; }
     }
+
+    public StoredSnapshot? Snapshot
+    {
+        get { lock (gate) return snapshot; }
+    }
+
+    public StorageStatistics Statistics
+    {
+        get
+        {
+            lock (gate)
+            {
+                return new StorageStatistics { FirstIndex = firstIndex, LastIndex = Last, SnapshotIndex = snapshot?.Index ?? 0 };
+            }
+        }
+    }
+
+    private long Last => firstIndex + entries.Count - 1;
 
     public long Term(long index)
     {
-        lock (gate) return inner.Term(index);
+        lock (gate) return TermAt(index);
     }
 
     public IReadOnlyList<long> ConfigurationIndexes
     {
-        get { lock (gate) return [.. inner.ConfigurationIndexes]; }
+        get { lock (gate) return [.. configurationIndexes]; }
     }
 
     public IReadOnlyList<Entry> Entries(long low, long high, long maxBytes)
     {
-        lock (gate) return inner.Entries(low, high, maxBytes);
+        lock (gate)
+        {
+            if (low < firstIndex || high > Last + 1 || low > high) throw new ArgumentOutOfRangeException(nameof(low), $"[{low}, {high}) is outside [{firstIndex}, {Last + 1}).");
+            return Copy(low, high, maxBytes);
+        }
+    }
+
+    public IReadOnlyList<Entry> ReadRange(long low, long high)
+    {
+        lock (gate)
+        {
+            low = Math.Max(low, firstIndex);
+            high = Math.Min(high, Last + 1);
+            return low < high ? Copy(low, high, long.MaxValue) : [];
+        }
     }
 
     public void Save(HardState? hardState, IReadOnlyList<Entry> entries, bool sync)
@@ -51,18 +87,74 @@ public sealed class InMemoryRaftStorage : IRaftStorage
         // Memory needs no sync: the flag matters only to durable implementations.
         lock (gate)
         {
-            inner.Append(entries);
-            if (hardState is { } state) inner.SetHardState(state);
+            Append(entries);
+            if (hardState is { } state) this.hardState = state;
         }
     }
 
-    public IReadOnlyList<Entry> ReadRange(long low, long high)
+    public void Compact(StoredSnapshot snapshot)
     {
         lock (gate)
         {
-            low = Math.Max(low, inner.FirstIndex);
-            high = Math.Min(high, inner.LastIndex + 1);
-            return low < high ? inner.Entries(low, high, long.MaxValue) : [];
+            SnapshotRules.CheckCompaction(snapshot, firstIndex, Last, TermAt);
+            entries.RemoveFirst((int)(snapshot.Index + 1 - firstIndex));
+            firstIndex = snapshot.Index + 1;
+            this.snapshot = snapshot;
+            configurationIndexes.RemoveAll(at => at <= snapshot.Index);
+            if (hardState.Commit < snapshot.Index) hardState = hardState with { Commit = snapshot.Index };
         }
+    }
+
+    public void InstallSnapshot(StoredSnapshot snapshot)
+    {
+        lock (gate)
+        {
+            SnapshotRules.CheckInstall(snapshot, hardState.Commit);
+            entries.Clear();
+            configurationIndexes.Clear();
+            firstIndex = snapshot.Index + 1;
+            this.snapshot = snapshot;
+            hardState = hardState with { Commit = snapshot.Index };
+        }
+    }
+
+    /// <summary>Appends, first discarding any stored entries at or after the first new index (a conflicting suffix).</summary>
+    private void Append(IReadOnlyList<Entry> newEntries)
+    {
+        if (newEntries.Count == 0) return;
+        var first = newEntries[0].Index;
+        if (first < firstIndex) throw new ArgumentException($"Entry {first} is below the first index {firstIndex}: entries up to {firstIndex - 1} are in the snapshot.", nameof(newEntries));
+        if (first > Last + 1) throw new ArgumentException($"Entry {first} would leave a gap after {Last}.", nameof(newEntries));
+        entries.RemoveFrom((int)(first - firstIndex));
+        configurationIndexes.RemoveAll(at => at >= first);
+        foreach (var entry in newEntries)
+        {
+            entries.Add(entry);
+            if (entry.Kind == EntryKind.Configuration) configurationIndexes.Add(entry.Index);
+        }
+    }
+
+    private Entry At(long index) => entries[(int)(index - firstIndex)];
+
+    /// <summary>Term(<paramref name="index"/>) under the lock: the snapshot's for the entry before the first.</summary>
+    private long TermAt(long index)
+    {
+        if (index == firstIndex - 1) return snapshot?.Term ?? 0;
+        if (index < firstIndex || index > Last) throw new ArgumentOutOfRangeException(nameof(index), index, $"No entry at this index (the log holds {firstIndex}..{Last}).");
+        return At(index).Term;
+    }
+
+    private List<Entry> Copy(long low, long high, long maxBytes)
+    {
+        var result = new List<Entry>((int)Math.Min(high - low, 1024));
+        long bytes = 0;
+        for (var i = low; i < high; i++)
+        {
+            var entry = At(i);
+            bytes += entry.Size;
+            if (result.Count > 0 && bytes > maxBytes) break;
+            result.Add(entry);
+        }
+        return result;
     }
 }

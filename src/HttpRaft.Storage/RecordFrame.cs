@@ -15,6 +15,7 @@ internal enum RecordType : byte
 /// <summary>
 /// The on-disk framing of one record: <c>[payload length u32 LE][CRC-32 of the payload u32 LE][payload]</c>. An entry's
 /// payload is <c>[type=1][index i64][term i64][kind u8][data]</c>, a hard state's <c>[type=2][term i64][vote i32][commit i64]</c>.
+/// The framing is the same in both formats; what differs is the meaning of an entry's kind and data (see <see cref="LegacyEntry"/>).
 /// </summary>
 internal static class RecordFrame
 {
@@ -56,10 +57,10 @@ internal static class RecordFrame
     public static bool ChecksumMatches(ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload) =>
         BinaryPrimitives.ReadUInt32LittleEndian(header[4..]) == Crc32.HashToUInt32(payload);
 
-    /// <summary>Whether a checksummed payload is well formed: a known type of the right length.</summary>
-    public static bool IsWellFormed(ReadOnlySpan<byte> payload) => payload.Length > 0 && (RecordType)payload[0] switch
+    /// <summary>Whether a checksummed payload is well formed: a known type of the right length, and an entry kind its format defines.</summary>
+    public static bool IsWellFormed(ReadOnlySpan<byte> payload, int format) => payload.Length > 0 && (RecordType)payload[0] switch
     {
-        RecordType.Entry => payload.Length >= EntryPayloadHeader && Enum.IsDefined((EntryKind)payload[17]),
+        RecordType.Entry => payload.Length >= EntryPayloadHeader && IsKnownKind(payload[17], format),
         RecordType.HardState => payload.Length == HardStatePayload,
         _ => false,
     };
@@ -72,16 +73,33 @@ internal static class RecordFrame
 
     public static EntryKind EntryKindOf(ReadOnlySpan<byte> payload) => (EntryKind)payload[17];
 
-    public static Entry ReadEntry(ReadOnlySpan<byte> payload) => new(
-        EntryIndex(payload),
-        EntryTerm(payload),
-        (EntryKind)payload[17],
-        payload[EntryPayloadHeader..].ToArray());
+    /// <summary>The entry in a well-formed payload, in the format-2 form whatever <paramref name="format"/> it was written in.</summary>
+    public static Entry ReadEntry(ReadOnlySpan<byte> payload, int format) => format == SegmentHeader.LegacyFormat
+        ? LegacyEntry.Translate(EntryIndex(payload), EntryTerm(payload), payload[17], payload[EntryPayloadHeader..])
+        : new Entry(EntryIndex(payload), EntryTerm(payload), (EntryKind)payload[17], payload[EntryPayloadHeader..].ToArray());
 
     public static HardState ReadHardState(ReadOnlySpan<byte> payload) => new(
         BinaryPrimitives.ReadInt64LittleEndian(payload[1..]),
         BinaryPrimitives.ReadInt32LittleEndian(payload[9..]),
         BinaryPrimitives.ReadInt64LittleEndian(payload[13..]));
+
+    /// <summary>
+    /// Format 2 stores whatever kind the core defines (it will add kinds); format 1 knew normal, no-op and keyed.
+    /// A table, not <see cref="Enum.IsDefined{TEnum}(TEnum)"/> per record: replay checks every record.
+    /// </summary>
+    private static bool IsKnownKind(byte kind, int format) => format == SegmentHeader.LegacyFormat ? kind <= LegacyEntry.MaxKind : DefinedKinds[kind];
+
+    /// <summary>Whether the core defines <paramref name="kind"/>: what <see cref="IRaftStorage.Save"/> accepts.</summary>
+    public static bool IsDefinedKind(EntryKind kind) => DefinedKinds[(byte)kind];
+
+    private static readonly bool[] DefinedKinds = BuildDefinedKinds();
+
+    private static bool[] BuildDefinedKinds()
+    {
+        var table = new bool[256];
+        foreach (var kind in Enum.GetValues<EntryKind>()) table[(byte)kind] = true;
+        return table;
+    }
 
     private static void WriteHeader(Span<byte> record, ReadOnlySpan<byte> payload)
     {

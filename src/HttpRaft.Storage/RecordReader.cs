@@ -20,13 +20,17 @@ internal enum RecordStatus
 internal sealed class RecordReader : IDisposable
 {
     private readonly FileStream stream;
+    private readonly int format;
     private readonly byte[] header = new byte[RecordFrame.HeaderBytes];
     private byte[] payload = new byte[4096];
 
-    public RecordReader(string path)
+    /// <summary>Reads the records of the segment at <paramref name="path"/>, which start after its <paramref name="segmentHeader"/>.</summary>
+    public RecordReader(string path, SegmentHeader segmentHeader)
     {
         stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1024 * 1024);
         Length = stream.Length;
+        format = segmentHeader.Format;
+        stream.Position = segmentHeader.DataStart;
     }
 
     public long Length { get; }
@@ -63,7 +67,7 @@ internal sealed class RecordReader : IDisposable
         {
             return Fail(last ? RecordStatus.Torn : RecordStatus.Damaged, last ? "checksum mismatch in the final record" : "checksum mismatch", out status);
         }
-        if (!RecordFrame.IsWellFormed(Payload)) return Fail(RecordStatus.Damaged, "record checksum matches but its contents are malformed", out status);
+        if (!RecordFrame.IsWellFormed(Payload, format)) return Fail(RecordStatus.Damaged, "record checksum matches but its contents are malformed", out status);
         return true;
     }
 
@@ -92,19 +96,19 @@ internal sealed class RecordReader : IDisposable
         stream.ReadExactly(rest);
         for (var start = 1; start + RecordFrame.HeaderBytes < rest.Length; start++)
         {
-            if (IsValidRecordAt(rest.AsSpan(start))) return true;
+            if (IsValidRecordAt(rest.AsSpan(start), format)) return true;
         }
         return false;
     }
 
     public void Dispose() => stream.Dispose();
 
-    private static bool IsValidRecordAt(ReadOnlySpan<byte> bytes)
+    private static bool IsValidRecordAt(ReadOnlySpan<byte> bytes, int format)
     {
         var length = RecordFrame.PayloadLength(bytes);
         if (length < RecordFrame.EntryPayloadHeader || length > bytes.Length - RecordFrame.HeaderBytes) return false;
         var payload = bytes.Slice(RecordFrame.HeaderBytes, length);
-        return RecordFrame.IsWellFormed(payload) && RecordFrame.ChecksumMatches(bytes, payload);
+        return RecordFrame.IsWellFormed(payload, format) && RecordFrame.ChecksumMatches(bytes, payload);
     }
 
     private bool Fail(RecordStatus kind, string problem, out RecordStatus status)

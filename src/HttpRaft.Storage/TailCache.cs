@@ -40,6 +40,17 @@ internal sealed class TailCache(int maxEntries, long maxBytes)
         }
     }
 
+    /// <summary>Forgets entries before <paramref name="index"/> (a compacted prefix).</summary>
+    public void DropBefore(long index)
+    {
+        while (count > 0 && FirstIndex < index) RemoveFirst();
+    }
+
+    public void Clear()
+    {
+        while (count > 0) RemoveFirst();
+    }
+
     public bool TryGet(long index, out Entry entry)
     {
         if (count > 0 && index >= FirstIndex && index <= LastIndex)
@@ -57,10 +68,5 @@ internal sealed class TailCache(int maxEntries, long maxBytes)
         ring[head] = default;
         head = (head + 1) % ring.Length;
         count--;
-    }
-
-    private void Clear()
-    {
-        while (count > 0) RemoveFirst();
     }
 }

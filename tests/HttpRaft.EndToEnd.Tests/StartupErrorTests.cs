@@ -112,6 +112,24 @@ public sealed class StartupErrorTests(ITestOutputHelper output)
         Assert.Contains("offset 0", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_data_directory_from_a_newer_release_is_one_line_naming_file_and_version_and_exit_code_2()
+    {
+        var error = await RunExpectingConfigurationErrorAsync(ThreeNodePeersJson(), "0", directory =>
+        {
+            var data = Directory.CreateDirectory(Path.Combine(directory, "data", "node-0")).FullName;
+            // A segment header (docs/storage-format.md) saying format 3, base index 1, with its CRC-32.
+            byte[] header =
+            [
+                0x89, 0x48, 0x52, 0x57, 0x41, 0x4C, 0x0D, 0x0A, 0x03, 0x00, 0x00, 0x00, 0x20, 0x00, 0x00, 0x00,
+                0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0C, 0x61, 0x04, 0xD2,
+            ];
+            File.WriteAllBytes(Path.Combine(data, "wal-0000000000000001.seg"), header);
+        });
+        Assert.Contains("wal-0000000000000001.seg is format version 3", error, StringComparison.Ordinal);
+        Assert.Contains("reads format versions 1 and 2", error, StringComparison.Ordinal);
+    }
+
     private static string ThreeNodePeersJson()
     {
         var ports = FreePorts.Take(6);

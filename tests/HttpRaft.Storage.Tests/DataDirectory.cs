@@ -11,10 +11,25 @@ internal sealed class DataDirectory : IDisposable
 
     public RecordingLogger<FileRaftStorage> Log { get; } = new();
 
-    public FileRaftStorage Open(long segmentBytes = 64L * 1024 * 1024, int cacheEntries = 4096) =>
-        new(new StorageOptions { Directory = Path, SegmentBytes = segmentBytes, CacheEntries = cacheEntries }, Log);
+    /// <summary>Opens storage here; segments may be tiny (a few records), so that tests roll them cheaply.</summary>
+    public FileRaftStorage Open(long segmentBytes = 64L * 1024 * 1024, int cacheEntries = 4096, FsyncPolicy fsync = FsyncPolicy.Always) =>
+        new(Options(segmentBytes, cacheEntries, fsync), Log);
+
+    public StorageOptions Options(long segmentBytes = 64L * 1024 * 1024, int cacheEntries = 4096, FsyncPolicy fsync = FsyncPolicy.Always) =>
+        new() { Directory = Path, SegmentBytes = segmentBytes, CacheEntries = cacheEntries, Fsync = fsync, AllowTinySegments = true };
 
     public string[] Segments() => [.. Directory.GetFiles(Path, "wal-*.seg").Order(StringComparer.Ordinal)];
+
+    public string[] Snapshots() => [.. Directory.GetFiles(Path, "snapshot-*.snap").Order(StringComparer.Ordinal)];
+
+    /// <summary>Every file but the lock, by name: what a crash left behind.</summary>
+    public string[] Files() => [.. Directory.GetFiles(Path).Select(System.IO.Path.GetFileName).OfType<string>().Where(name => name != "LOCK").Order(StringComparer.Ordinal)];
+
+    /// <summary>Copies the files of a data directory (a committed fixture) in here.</summary>
+    public void CopyFrom(string source)
+    {
+        foreach (var file in Directory.GetFiles(source, "wal-*.seg")) File.Copy(file, System.IO.Path.Combine(Path, System.IO.Path.GetFileName(file)));
+    }
 
     public static Entry Make(long index, long term, string text = "") =>
         Entry.Normal(index, term, Encoding.UTF8.GetBytes(text.Length > 0 ? text : $"entry {index}"));

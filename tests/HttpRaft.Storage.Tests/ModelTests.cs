@@ -27,6 +27,7 @@ public sealed class ModelTests(ITestOutputHelper output) : IDisposable
         try
         {
             var term = 1L;
+            var committed = 0L;
             for (var step = 0; step < 600; step++)
             {
                 var roll = random.Next(100);
@@ -37,12 +38,14 @@ public sealed class ModelTests(ITestOutputHelper output) : IDisposable
                 }
                 else
                 {
-                    HardState? state = random.Next(3) == 0 ? new HardState(term, random.Next(-1, 3), random.Next((int)model.LastIndex + 1)) : null;
+                    // As Raft writes: the commit index never goes back, and a truncation never reaches a committed entry.
+                    if (random.Next(3) == 0) committed = random.NextInt64(committed, model.LastIndex + 1);
+                    HardState? state = random.Next(3) == 0 ? new HardState(term, random.Next(-1, 3), committed) : null;
                     var entries = Array.Empty<Entry>();
                     if (roll < 80)
                     {
-                        // Mostly appends at the end; sometimes a new term overwrites a suffix.
-                        var first = roll < 65 || model.LastIndex == 0 ? model.LastIndex + 1 : random.NextInt64(1, model.LastIndex + 1);
+                        // Mostly appends at the end; sometimes a new term overwrites an uncommitted suffix.
+                        var first = roll < 65 || model.LastIndex == committed ? model.LastIndex + 1 : random.NextInt64(committed + 1, model.LastIndex + 1);
                         if (first <= model.LastIndex) term++;
                         entries = [.. Enumerable.Range(0, random.Next(1, 6)).Select(i => DataDirectory.Make(first + i, term, new string('x', random.Next(1, 40))))];
                     }

@@ -136,6 +136,20 @@ public sealed class RecoveryTests : IDisposable
     }
 
     [Fact]
+    public void A_lost_first_segment_is_corruption_even_when_nothing_was_committed()
+    {
+        using (var storage = dir.Open(segmentBytes: 256))
+        {
+            foreach (var chunk in Range(1, 60, 1).Chunk(4)) storage.Save(null, chunk, sync: true);
+        }
+        File.Delete(dir.Segments()[0]);
+
+        var e = Assert.Throws<StorageCorruptedException>(() => dir.Open(segmentBytes: 256));
+
+        Assert.Contains("entries 1 to 60 are missing", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_gap_in_the_indexes_is_corruption()
     {
         using (var storage = dir.Open(segmentBytes: 256))

@@ -22,13 +22,26 @@ public sealed class RoundTripTests : IDisposable
     }
 
     [Fact]
-    public void A_no_op_keeps_its_kind_across_a_reopen()
+    public void Format_2_entries_of_every_kind_the_core_defines_read_back_exactly_as_saved()
     {
-        var keyed = Entry.NoOp(1, 1);
-        using (var storage = dir.Open()) storage.Save(new HardState(1, 0, 1), [keyed], sync: true);
+        // Data is opaque from format 2 on: the host's tag byte and envelope are stored as given, never translated.
+        var entries = Enum.GetValues<EntryKind>()
+            .Select((kind, i) => new Entry(i + 1, 1, kind, (byte[])[PayloadTag.Keyed, 7, (byte)'k', 0, 2]))
+            .ToArray();
+        using (var storage = dir.Open(cacheEntries: 0)) storage.Save(new HardState(1, 0, 1), entries, sync: true);
 
-        using var reopened = dir.Open();
-        Assert.True(reopened.ReadRange(1, 2).Single().SameAs(keyed));
+        using var reopened = dir.Open(cacheEntries: 0);
+        AssertHolds(reopened, entries, new HardState(1, 0, 1));
+    }
+
+    [Fact]
+    public void A_kind_the_core_does_not_define_is_refused()
+    {
+        using var storage = dir.Open();
+        var unknown = new Entry(1, 1, (EntryKind)200, "x"u8.ToArray());
+
+        Assert.Throws<ArgumentException>(() => storage.Save(null, [unknown], sync: true));
+        Assert.Equal(0, storage.LastIndex);
     }
 
     [Fact]

@@ -296,7 +296,7 @@ internal sealed class NodeLoop(
     });
 
     /// <summary>The dashboard's and the gauges' view, a few times a second: the core's full status costs too much per batch.</summary>
-    private void PublishSnapshot() => stats.Publish(Core.Status(), storage.FirstIndex, waiters.Count, StorageStatistics.Of(storage));
+    private void PublishSnapshot() => stats.Publish(Core.Status(), storage.FirstIndex, waiters.Count, storage.Statistics);
 
     private void Shutdown()
     {

@@ -113,7 +113,7 @@ internal sealed class LoopStats
         var unixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         Telemetry.Publish(new NodeSnapshot(
             unixMs, status.Id, status.Role, status.Term, status.LeaderId, firstIndex, status.AppliedIndex, status.CommitIndex, status.LastIndex,
-            Followers(status, now), pendingProposals, disk.Bytes, disk.Segments));
+            Followers(status, now), pendingProposals, disk.DiskBytes, disk.Segments));
         if (now - sampleStart >= SampleTicks) Sample(status.CommitIndex, now, unixMs);
     }
 

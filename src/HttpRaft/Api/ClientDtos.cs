@@ -85,8 +85,11 @@ internal sealed record StatusResponse(
 /// <param name="DataDir">The data directory, as a full path.</param>
 /// <param name="Fsync">The fsync policy: Always or Never.</param>
 /// <param name="Segments">How many segment files the log spans.</param>
-/// <param name="Bytes">Bytes held by the segment files.</param>
-internal sealed record StorageStatus(string DataDir, string Fsync, int Segments, long Bytes);
+/// <param name="Bytes">Bytes held by the segment files and the snapshot.</param>
+/// <param name="FirstIndex">The first entry the log holds (1 until it is compacted).</param>
+/// <param name="SnapshotIndex">The last entry the snapshot covers; 0 without one.</param>
+/// <param name="OpenFiles">Segment files open right now (bounded: the current one and a few cached readers).</param>
+internal sealed record StorageStatus(string DataDir, string Fsync, int Segments, long Bytes, long FirstIndex, long SnapshotIndex, int OpenFiles);
 
 /// <summary>A health probe's answer.</summary>
 /// <param name="Status">Healthy or Unhealthy.</param>

@@ -19,8 +19,9 @@ internal static class StatusApi
         return group;
     }
 
-    private static StorageStatus? Describe(IRaftStorage storage) => storage is FileRaftStorage disk
-        ? new StorageStatus(disk.DirectoryPath, disk.Fsync.ToString(), disk.SegmentCount, disk.DiskBytes)
+    /// <summary>The storage section, for storage that keeps its log on disk (none for memory).</summary>
+    private static StorageStatus? Describe(IRaftStorage storage) => storage.Statistics is { DataDirectory: { } dataDir, Fsync: { } fsync } stats
+        ? new StorageStatus(dataDir, fsync.ToString(), stats.Segments, stats.DiskBytes, stats.FirstIndex, stats.SnapshotIndex, stats.OpenFiles)
         : null;
 
     private static async Task<Results<Ok<StatusResponse>, ProblemHttpResult>> GetAsync(

@@ -44,29 +44,16 @@ internal static class StartupGuard
         EnsureFree("peer", settings.PeerAddress);
         EnsureFree("API", settings.ApiAddress);
         CheckCertificates(settings);
-        // Opens, locks and recovers the log now, so a locked or corrupted data directory is a one-line error.
-        CheckCommittedPrefix(services.GetRequiredService<IRaftStorage>(), settings.DataDirectory);
-    }
-
-    /// <summary>
-    /// A log that ends before its own saved commit index has lost entries it acknowledged: whole records cut out of
-    /// a segment at record boundaries pass every checksum, so this is the check that catches it. Refuse to run.
-    /// </summary>
-    internal static void CheckCommittedPrefix(IRaftStorage storage, string dataDirectory)
-    {
-        var commit = storage.HardState.Commit;
-        if (commit > storage.LastIndex)
-        {
-            throw new StorageCorruptedException(dataDirectory, 0,
-                $"the log ends at entry {storage.LastIndex} but its saved commit index is {commit}: committed entries are missing");
-        }
+        // Opens, locks and recovers the log now (storage checks it, committed prefix included), so a locked, corrupted
+        // or newer-format data directory is a one-line error.
+        _ = services.GetRequiredService<IRaftStorage>();
     }
 
     /// <summary>The one line for a configuration error, or null for anything else (which keeps its stack trace).</summary>
     internal static string? Describe(Exception e) => e switch
     {
         StartupException => e.Message,
-        StorageCorruptedException or DataDirectoryLockedException => e.Message,
+        StorageCorruptedException or DataDirectoryLockedException or StorageFormatException => e.Message,
         UnauthorizedAccessException => $"cannot use the data directory: {e.Message}",
         OptionsValidationException v => $"invalid configuration: {string.Join("; ", v.Failures)}",
         IOException { InnerException: AddressInUseException } => e.Message,

@@ -24,6 +24,14 @@ internal class DelegatingStorage : IRaftStorage
     public virtual void Save(HardState? hardState, IReadOnlyList<Entry> entries, bool sync) => inner.Save(hardState, entries, sync);
 
     public IReadOnlyList<Entry> ReadRange(long low, long high) => inner.ReadRange(low, high);
+
+    public StoredSnapshot? Snapshot => inner.Snapshot;
+
+    public StorageStatistics Statistics => inner.Statistics;
+
+    public virtual void Compact(StoredSnapshot snapshot) => inner.Compact(snapshot);
+
+    public virtual void InstallSnapshot(StoredSnapshot snapshot) => inner.InstallSnapshot(snapshot);
 }
 
 /// <summary>A transport to nowhere, for a loop tested on its own.</summary>

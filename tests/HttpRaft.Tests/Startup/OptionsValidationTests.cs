@@ -47,6 +47,28 @@ public sealed class OptionsValidationTests
         Assert.Equal(expected, options.FsyncPolicy);
     }
 
+    [Theory]
+    [InlineData(64L * 1024 - 1)]
+    [InlineData(0)]
+    [InlineData(1024L * 1024 * 1024 + 1)]
+    public void The_segment_size_must_be_between_64_KiB_and_1_GiB(long segmentBytes)
+    {
+        var options = ThreeNodes();
+        options.SegmentBytes = segmentBytes;
+
+        AssertFails(options, "SegmentBytes must be between 65536 (64 KiB) and 1073741824 (1 GiB)");
+    }
+
+    [Fact]
+    public void The_segment_size_defaults_to_64_MiB_and_may_be_as_small_as_64_KiB()
+    {
+        var options = ThreeNodes();
+        Assert.Equal(64L * 1024 * 1024, options.SegmentBytes);
+
+        options.SegmentBytes = 64 * 1024;
+        Assert.True(Validate(options).Succeeded);
+    }
+
     [Fact]
     public void The_data_directory_defaults_to_data_node_id()
     {

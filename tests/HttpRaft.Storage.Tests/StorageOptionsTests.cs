@@ -1,0 +1,31 @@
+namespace HttpRaft.Storage.Tests;
+
+/// <summary>A storage refuses settings outside their range before it touches the directory.</summary>
+public sealed class StorageOptionsTests : IDisposable
+{
+    private readonly DataDirectory dir = new();
+
+    public void Dispose() => dir.Dispose();
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(64L * 1024 - 1)]
+    [InlineData(1024L * 1024 * 1024 + 1)]
+    public void A_segment_size_outside_64_KiB_to_1_GiB_is_refused(long segmentBytes)
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new FileRaftStorage(new StorageOptions { Directory = dir.Path, SegmentBytes = segmentBytes }));
+
+        Assert.Equal("SegmentBytes", e.ParamName);
+        Assert.Empty(Directory.GetFiles(dir.Path));
+    }
+
+    [Theory]
+    [InlineData(64L * 1024)]
+    [InlineData(1024L * 1024 * 1024)]
+    public void The_bounds_themselves_are_accepted(long segmentBytes)
+    {
+        using var storage = new FileRaftStorage(new StorageOptions { Directory = dir.Path, SegmentBytes = segmentBytes });
+
+        Assert.Equal(0, storage.LastIndex);
+    }
+}
