@@ -127,6 +127,9 @@ public sealed partial class HttpRaftClient
         var call = new Call("append", Route.Leader, m => Post(m, "log", body, ClientJsonContext.Default.AppendBody, key), options.AppendDeadline, IdempotencyKey: key);
         using var reply = await sender.SendAsync(call, cancellationToken).ConfigureAwait(false);
         var appended = await ReadBodyAsync(reply, ClientJsonContext.Default.AppendedBody, key, cancellationToken).ConfigureAwait(false);
+        // Only the leader commits appends, so it is where the next one goes; a follower that answered from its key table
+        // will redirect that one, which corrects the cache.
+        if (members.Leader is null) members.LeaderIs(reply.Member);
         var replayed = reply.Response.Headers.TryGetValues("Idempotent-Replayed", out var values) && values.Contains("true", StringComparer.OrdinalIgnoreCase);
         return new AppendResult(appended.Index, appended.Term, appended.LastIndex ?? appended.Index, replayed, key);
     }
