@@ -35,7 +35,8 @@ internal static class CommandRunner
         }
         catch (HttpRaftProblemException e)
         {
-            await error.WriteLineAsync($"httpraft: refused ({(int)e.StatusCode!} {e.Title ?? e.StatusCode.ToString()}): {e.Detail}").ConfigureAwait(false);
+            var detail = e.Detail is null ? "" : ": " + e.Detail;
+            await error.WriteLineAsync($"httpraft: refused ({(int)e.StatusCode!} {e.Title ?? e.StatusCode.ToString()}){detail}").ConfigureAwait(false);
             return ExitCodes.Refused;
         }
         catch (HttpRaftUnavailableException e)
