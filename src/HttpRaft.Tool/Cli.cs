@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using HttpRaft.Tool.Commands;
 
 namespace HttpRaft.Tool;
@@ -6,9 +7,15 @@ namespace HttpRaft.Tool;
 /// <summary>The command tree and how a run ends: parse errors are usage errors (exit 2), everything else is the command's exit code.</summary>
 internal static class Cli
 {
-    public static RootCommand Build()
+    public static Command Build()
     {
-        var root = new RootCommand("httpraft: append to, read and tail an HttpRaft cluster's log, and manage its members.");
+        // Not a RootCommand, which is named after the executable: that is HttpRaft.Tool when run with dotnet, but the
+        // command users type is httpraft.
+        var root = new Command("httpraft", "Append to, read and tail an HttpRaft cluster's log, and manage its members.")
+        {
+            new HelpOption(),
+            new VersionOption(),
+        };
         foreach (var option in GlobalOptions.All) root.Options.Add(option);
         root.Subcommands.Add(AppendCommand.Create());
         root.Subcommands.Add(ReadCommand.Create());

@@ -195,6 +195,19 @@ public sealed class ToolLogTests(SharedClusterFixture fixture, ITestOutputHelper
         Assert.Empty(run.Output);
     }
 
+    [Fact]
+    public async Task Help_names_the_tool_httpraft_and_lists_every_command()
+    {
+        var run = await ToolProcess.RunAsync(["--help"]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("httpraft [command] [options]", run.Output, StringComparison.Ordinal);
+        foreach (var command in new[] { "append", "read", "tail", "status", "cluster", "members", "leader" })
+        {
+            Assert.Contains($"\n  {command} ", run.Output, StringComparison.Ordinal);
+        }
+    }
+
     private HttpRaftClient Client() => RealClient.For(Cluster, output);
 
     private async Task<List<LogEntry>> ReadRangeAsync(long first, long last)
