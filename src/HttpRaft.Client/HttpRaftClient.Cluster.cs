@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text.Json.Serialization.Metadata;
 using HttpRaft.Client.Transport;
 
 namespace HttpRaft.Client;
@@ -32,14 +33,9 @@ public sealed partial class HttpRaftClient
         ArgumentException.ThrowIfNullOrWhiteSpace(api);
         var body = new AddMemberBody(peer, api, role == MemberRole.Voter ? "voter" : "learner");
         var call = new Call("add member", Route.Leader, m => Post(m, "cluster/members", body, ClientJsonContext.Default.AddMemberBody), options.OperationDeadline);
-        using var reply = await sender.SendAsync(call, cancellationToken).ConfigureAwait(false);
         // A retry after an attempt that may have worked finds the addresses taken: by this very member, if so.
-        if (reply is { Ambiguous: true, Response.StatusCode: HttpStatusCode.Conflict }
-            && await FindAsync(c => c.Members.FirstOrDefault(m => m.Peer == peer && m.Api == api), cancellationToken).ConfigureAwait(false) is { } added)
-        {
-            return added;
-        }
-        return await ReadBodyAsync(reply, ClientJsonContext.Default.ClusterMember, null, cancellationToken).ConfigureAwait(false);
+        return await ChangeAsync(
+            call, HttpStatusCode.Conflict, c => c.Members.FirstOrDefault(m => m.Peer == peer && m.Api == api), ClientJsonContext.Default.ClusterMember, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Promotes a learner to voter (<c>POST /cluster/members/{id}/promote</c>, <c>admin</c> scope).</summary>
@@ -48,13 +44,8 @@ public sealed partial class HttpRaftClient
     {
         var path = $"cluster/members/{Id(id)}/promote";
         var call = new Call("promote member", Route.Leader, m => new HttpRequestMessage(HttpMethod.Post, new Uri(m, path)), options.OperationDeadline);
-        using var reply = await sender.SendAsync(call, cancellationToken).ConfigureAwait(false);
-        if (reply is { Ambiguous: true, Response.StatusCode: HttpStatusCode.Conflict }
-            && await FindAsync(c => c.Members.FirstOrDefault(m => m.Id == id && m.Role == "voter"), cancellationToken).ConfigureAwait(false) is { } promoted)
-        {
-            return promoted;
-        }
-        return await ReadBodyAsync(reply, ClientJsonContext.Default.ClusterMember, null, cancellationToken).ConfigureAwait(false);
+        return await ChangeAsync(
+            call, HttpStatusCode.Conflict, c => c.Members.FirstOrDefault(m => m.Id == id && m.Role == "voter"), ClientJsonContext.Default.ClusterMember, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -67,13 +58,8 @@ public sealed partial class HttpRaftClient
     {
         var path = $"cluster/members/{Id(id)}";
         var call = new Call("remove member", Route.Leader, m => new HttpRequestMessage(HttpMethod.Delete, new Uri(m, path)), options.OperationDeadline);
-        using var reply = await sender.SendAsync(call, cancellationToken).ConfigureAwait(false);
-        if (reply is { Ambiguous: true, Response.StatusCode: HttpStatusCode.NotFound }
-            && await FindAsync(c => c.Members.Any(m => m.Id == id) ? null : c, cancellationToken).ConfigureAwait(false) is { } removed)
-        {
-            return removed;
-        }
-        return await ReadBodyAsync(reply, ClientJsonContext.Default.ClusterInfo, null, cancellationToken).ConfigureAwait(false);
+        return await ChangeAsync(
+            call, HttpStatusCode.NotFound, c => c.Members.Any(m => m.Id == id) ? null : c, ClientJsonContext.Default.ClusterInfo, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -87,34 +73,34 @@ public sealed partial class HttpRaftClient
         if (targetId is { } given) Id(given);
         var body = new TransferBody(targetId);
         var call = new Call("transfer leadership", Route.Leader, m => Post(m, "cluster/leader", body, ClientJsonContext.Default.TransferBody), options.OperationDeadline);
-        using var reply = await sender.SendAsync(call, cancellationToken).ConfigureAwait(false);
-        LeaderInfo leader;
-        if (reply is { Ambiguous: true, Response.StatusCode: HttpStatusCode.Conflict } && targetId is not null
-            && await FindAsync(c => c.Leader?.Id == targetId ? c.Leader : null, cancellationToken).ConfigureAwait(false) is { } already)
-        {
-            leader = already;
-        }
-        else
-        {
-            leader = (await ReadBodyAsync(reply, ClientJsonContext.Default.TransferredBody, null, cancellationToken).ConfigureAwait(false)).Leader;
-        }
+        var transferred = await ChangeAsync(
+            call, HttpStatusCode.Conflict, c => targetId is not null && c.Leader?.Id == targetId ? new TransferredBody(c.Leader) : null, ClientJsonContext.Default.TransferredBody, cancellationToken).ConfigureAwait(false);
+        var leader = transferred.Leader;
         if (MemberAddress.TryParse(leader.Api, out var api)) members.LeaderIs(api);
         return leader;
     }
 
-    /// <summary>Looks in the current membership for the result of a change that may have been made by an unanswered attempt.</summary>
-    private async Task<T?> FindAsync<T>(Func<ClusterInfo, T?> find, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends a change and reads its answer. When the answer is <paramref name="echo"/> (a conflict, say) after an attempt
+    /// that may have taken effect unheard, it may be the client's own change seen again: if <paramref name="find"/> finds
+    /// the change made in the current membership, that is the answer.
+    /// </summary>
+    private async Task<T> ChangeAsync<T>(Call call, HttpStatusCode echo, Func<ClusterInfo, T?> find, JsonTypeInfo<T> type, CancellationToken cancellationToken)
         where T : class
     {
-        try
+        using var reply = await sender.SendAsync(call, cancellationToken).ConfigureAwait(false);
+        if (reply.Ambiguous && reply.Response.StatusCode == echo)
         {
-            return find(await GetClusterAsync(cancellationToken).ConfigureAwait(false));
+            try
+            {
+                if (find(await GetClusterAsync(cancellationToken).ConfigureAwait(false)) is { } made) return made;
+            }
+            catch (HttpRaftException)
+            {
+                // The membership cannot be read now: report the answer as the server gave it.
+            }
         }
-        catch (HttpRaftException)
-        {
-            // The membership cannot be read now: report the conflict as the server gave it.
-            return null;
-        }
+        return await ReadBodyAsync(reply, type, null, cancellationToken).ConfigureAwait(false);
     }
 
     private static string Id(int id) => id >= 0

@@ -10,19 +10,15 @@ internal static class ReadCommand
     /// <summary>The server's largest page by default.</summary>
     private const int PageLimit = 1000;
 
-    private static readonly Option<long?> From = new("--from") { Description = "The first index to read (default: the first the log holds)." };
+    private static readonly Option<long?> From = ReadOptions.From("The first index to read (default: the first the log holds).");
 
     private static readonly Option<int> Limit = new("--limit", "-n") { Description = "At most this many entries.", DefaultValueFactory = _ => 100 };
 
-    private static readonly Option<string> Consistency = ConsistencyOption.Create();
+    private static readonly Option<string> Consistency = ReadOptions.Consistency();
 
     public static Command Create()
     {
         var command = new Command("read", "Read committed entries.") { From, Limit, Consistency };
-        From.Validators.Add(result =>
-        {
-            if (result.GetValue(From) is < 1) result.AddError("--from must be at least 1.");
-        });
         Limit.Validators.Add(result =>
         {
             if (result.GetValue(Limit) < 1) result.AddError("--limit must be at least 1.");
@@ -34,7 +30,7 @@ internal static class ReadCommand
     private static async Task<int> RunAsync(ToolContext context, CancellationToken cancellationToken)
     {
         var remaining = context.Parsed.GetValue(Limit);
-        var consistency = ConsistencyOption.Parse(context.Parsed.GetValue(Consistency));
+        var consistency = ReadOptions.ParseConsistency(context.Parsed.GetValue(Consistency));
         var next = context.Parsed.GetValue(From);
         var entries = new List<LogEntry>();
         LogPage page;
@@ -51,16 +47,4 @@ internal static class ReadCommand
         else await context.Print.EntriesAsync(entries).ConfigureAwait(false);
         return ExitCodes.Success;
     }
-}
-
-/// <summary>The <c>--consistency</c> option of the read commands.</summary>
-internal static class ConsistencyOption
-{
-    public static Option<string> Create() => new Option<string>("--consistency")
-    {
-        Description = "local (what the answering member has committed) or linearizable (everything acknowledged before the read).",
-        DefaultValueFactory = _ => "local",
-    }.AcceptOnlyFromAmong("local", "linearizable");
-
-    public static ReadConsistency Parse(string? value) => value == "linearizable" ? ReadConsistency.Linearizable : ReadConsistency.Local;
 }

@@ -9,7 +9,7 @@ internal static class TailCommand
 {
     private static readonly Option<bool> Follow = new("--follow", "-f") { Description = "Keep printing entries as they commit, until interrupted." };
 
-    private static readonly Option<long?> From = new("--from") { Description = "Start at this index instead of the last --lines entries." };
+    private static readonly Option<long?> From = ReadOptions.From("Start at this index instead of the last --lines entries.");
 
     private static readonly Option<int> Lines = new("--lines", "-n")
     {
@@ -20,10 +20,6 @@ internal static class TailCommand
     public static Command Create()
     {
         var command = new Command("tail", "Print the end of the log; with -f, follow it.") { Follow, From, Lines };
-        From.Validators.Add(result =>
-        {
-            if (result.GetValue(From) is < 1) result.AddError("--from must be at least 1.");
-        });
         Lines.Validators.Add(result =>
         {
             if (result.GetValue(Lines) < 0) result.AddError("--lines must be 0 or more.");
