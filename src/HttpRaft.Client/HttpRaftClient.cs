@@ -112,10 +112,12 @@ public sealed partial class HttpRaftClient
     /// answers first (the leader if one is known).
     /// </summary>
     /// <exception cref="HttpRaftUnavailableException"><paramref name="member"/> did not answer, or no member did before the deadline.</exception>
-    public Task<NodeStatus> GetStatusAsync(Uri? member = null, CancellationToken cancellationToken = default) => GetAsync(
-        new Call("status", Route.Leader, m => Get(m, "status"), options.OperationDeadline, Member: member is null ? null : MemberAddress.BaseOf(member)),
-        ClientJsonContext.Default.NodeStatus,
-        cancellationToken);
+    public Task<NodeStatus> GetStatusAsync(Uri? member = null, CancellationToken cancellationToken = default)
+    {
+        if (member is { IsAbsoluteUri: false }) throw new ArgumentException("A member is an absolute URI, such as one of Members.", nameof(member));
+        var call = new Call("status", Route.Leader, m => Get(m, "status"), options.OperationDeadline, Member: MemberAddress.BaseOf(member));
+        return GetAsync(call, ClientJsonContext.Default.NodeStatus, cancellationToken);
+    }
 
     private async Task<AppendResult> AppendAsync(AppendBody body, string? idempotencyKey, CancellationToken cancellationToken)
     {
