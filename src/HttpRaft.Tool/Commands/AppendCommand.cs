@@ -94,6 +94,7 @@ internal static class AppendCommand
             }
             catch (Client.HttpRaftException) when (appended > 0)
             {
+                progress?.Dispose();
                 await context.Print.Error.WriteLineAsync($"httpraft: {appended} entries were appended (up to index {last}) before this batch failed.").ConfigureAwait(false);
                 throw;
             }
@@ -114,6 +115,7 @@ internal static class AppendCommand
         }
         await FlushAsync().ConfigureAwait(false);
         progress?.Report(totalBytes ?? bytesRead, appended, force: true);
+        progress?.Dispose();
 
         var summary = new BulkAppendSummary(appended, batches, first, last);
         if (context.Print.Json) await context.Print.JsonAsync(summary, ToolJsonContext.Default.BulkAppendSummary).ConfigureAwait(false);

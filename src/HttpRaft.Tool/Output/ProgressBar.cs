@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace HttpRaft.Tool.Output;
@@ -14,15 +13,18 @@ internal sealed class ProgressBar : IDisposable
     private readonly TextWriter error;
     private readonly long? total;
     private readonly string unit;
-    private readonly Stopwatch clock = Stopwatch.StartNew();
-    private TimeSpan drawnAt = TimeSpan.MinValue;
+    private readonly TimeProvider time;
+    private readonly long start;
+    private TimeSpan? drawnAt;
     private bool drawn;
 
-    public ProgressBar(TextWriter error, long? total, string unit)
+    public ProgressBar(TextWriter error, long? total, string unit, TimeProvider? time = null)
     {
         this.error = error;
         this.total = total;
         this.unit = unit;
+        this.time = time ?? TimeProvider.System;
+        start = this.time.GetTimestamp();
     }
 
     /// <summary>A bar on <paramref name="error"/> if it is the terminal's stderr and the output is for people; else null (no bar).</summary>
@@ -32,8 +34,8 @@ internal sealed class ProgressBar : IDisposable
     /// <summary><paramref name="done"/> of the total (bytes of a file, say), and <paramref name="items"/> finished so far.</summary>
     public void Report(long done, long items, bool force = false)
     {
-        var now = clock.Elapsed;
-        if (!force && now - drawnAt < RedrawEvery) return;
+        var now = time.GetElapsedTime(start);
+        if (!force && drawnAt is { } last && now - last < RedrawEvery) return;
         drawnAt = now;
         drawn = true;
         error.Write("\r" + Render(done, items, now));
@@ -51,8 +53,11 @@ internal sealed class ProgressBar : IDisposable
         return string.Format(CultureInfo.InvariantCulture, "[{0}{1}] {2,3:0}%  {3}", new string('#', filled), new string('.', Width - filled), fraction * 100, counts);
     }
 
+    /// <summary>Ends the bar's line, so that what is written next starts on its own; once.</summary>
     public void Dispose()
     {
-        if (drawn) error.WriteLine();
+        if (!drawn) return;
+        drawn = false;
+        error.WriteLine();
     }
 }

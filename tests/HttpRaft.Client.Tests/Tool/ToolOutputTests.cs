@@ -31,6 +31,25 @@ public sealed class ToolOutputTests
     }
 
     [Fact]
+    public void The_progress_bar_draws_at_once_then_at_most_every_tenth_of_a_second_and_ends_its_line()
+    {
+        using var error = new StringWriter();
+        // A clock that stands still: the second report comes "at once" after the first, however slow the machine.
+        using (var bar = new ProgressBar(error, total: 100, unit: "entries", new Fakes.VirtualTime()))
+        {
+            bar.Report(10, 10);
+            bar.Report(20, 20);
+            bar.Report(100, 100, force: true);
+        }
+
+        var draws = error.ToString().Split('\r', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, draws.Length);
+        Assert.StartsWith("[###.", draws[0], StringComparison.Ordinal);
+        Assert.StartsWith("[##############################] 100%  100 entries  0/s", draws[1], StringComparison.Ordinal);
+        Assert.EndsWith(Environment.NewLine, draws[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_progress_bar_stays_off_for_json_output()
     {
         Assert.Null(ProgressBar.StartIfTerminal(TextWriter.Null, json: true, total: 10, unit: "entries"));
