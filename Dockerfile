@@ -41,4 +41,7 @@ WORKDIR /config
 USER $APP_UID
 # 8000: peer traffic (/raft/*), 9000: client API, as in peers.example.json.
 EXPOSE 8000 9000
+# SIGTERM is a graceful stop: a leader hands leadership over and lets waiting clients finish (bounded by about two
+# election timeouts), well inside docker stop's 10 s before SIGKILL.
+STOPSIGNAL SIGTERM
 ENTRYPOINT ["dotnet", "/app/HttpRaft.dll"]

@@ -22,7 +22,7 @@ public class ConsensusBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        nodes = [.. Enumerable.Range(0, 3).Select(id => new RaftNode(new RaftConfig { Id = id, Members = [0, 1, 2], Random = new Random(id) }, disks[id]))];
+        nodes = [.. Enumerable.Range(0, 3).Select(id => new RaftNode(new RaftConfig { Id = id, Bootstrap = Configuration.Bootstrap([0, 1, 2]), Random = new Random(id) }, disks[id]))];
         var payload = new byte[100];
         batch = [.. Enumerable.Range(0, BatchSize).Select(_ => (ReadOnlyMemory<byte>)payload)];
         nodes[0].Campaign();

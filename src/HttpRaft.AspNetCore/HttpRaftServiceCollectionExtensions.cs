@@ -26,8 +26,8 @@ public static class HttpRaftServiceCollectionExtensions
         services.TryAddSingleton<IPeerTransport, HttpPeerTransport>();
         services.AddSingleton<NodeInbox>();
         services.AddSingleton<NodeViewHolder>();
-        services.AddSingleton<PeerReceiver>();
         services.AddSingleton<PeerStreamReceiver>();
+        services.AddSingleton<PeerStreamLifetime>();
         services.AddSingleton<IRaftLog, LocalRaftLog>();
         services.AddHostedService<NodeLoop>();
         services.AddPeerAuthentication();

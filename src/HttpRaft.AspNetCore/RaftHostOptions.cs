@@ -73,12 +73,6 @@ public sealed class RaftHostOptions
     /// </summary>
     public int IdempotencyWindow { get; set; } = 100_000;
 
-    /// <summary>The most entries one <c>GET /log</c> page may ask for (<c>limit</c>); more gets 400.</summary>
-    public int MaxPageEntries { get; set; } = 1000;
-
-    /// <summary>Concurrent long-polls (<c>GET /log?wait=</c>) a node serves; beyond it, 429 with Retry-After.</summary>
-    public int MaxLongPolls { get; set; } = 1024;
-
     /// <summary>Bytes a leader may hold appended but uncommitted before it refuses proposals with 503; 0 = no bound.</summary>
     public long MaxUncommittedBytes { get; set; } = 64L * 1024 * 1024;
 
@@ -101,16 +95,8 @@ public sealed class RaftHostOptions
     /// <summary>Largest total size of a request's headers; larger requests get 431.</summary>
     public int MaxRequestHeadersTotalBytes { get; set; } = 32 * 1024;
 
-    /// <summary>
-    /// Largest peer request body: the worst-case JSON of an AppendEntries whose entries the core counted as at most
-    /// <see cref="MaxAppendBytes"/>. The core counts an entry as <see cref="Entry.Overhead"/> (24) + n data bytes;
-    /// on the wire it is <c>{"index":I,"term":T,"kind":K,"data":"B"},</c>: 38 bytes of syntax, two numbers of at
-    /// most 19 digits each (validated ≤ long.MaxValue / 2), and 4·⌈n/3⌉ bytes of base64; at most 76 + 4(n + 2)/3,
-    /// which is below 4 × (24 + n) for every n (the worst ratio, 3.2, is a 1-byte entry). A batch holds at most
-    /// MaxAppendBytes of counted size, or one entry of at most MaxEntryBytes + 24 ≤ MaxAppendBytes + 24 (validated).
-    /// 64 KiB covers the envelope (the message's own fields) and that 24-byte excess.
-    /// </summary>
-    public long MaxPeerMessageBytes => MaxAppendBytes * 4 + 64 * 1024;
+    /// <summary>The size bounds these settings give, and the ones derived from them (the peer frame limit among them).</summary>
+    public SizeLimits Limits => new(MaxEntryBytes, MaxRequestBodyBytes, MaxAppendBytes);
 
     /// <summary>This node's id; valid once the options have passed validation.</summary>
     public int Id => NodeId ?? throw new InvalidOperationException("HttpRaft:NodeId is not set.");
@@ -124,12 +110,20 @@ public sealed class RaftHostOptions
     /// <summary>The client API address of <paramref name="nodeId"/> exactly as configured, or null for an unknown id.</summary>
     public string? ApiOf(int nodeId) => nodeId >= 0 && nodeId < Apis.Count ? Apis[nodeId] : null;
 
-    /// <summary>The consensus core's configuration: members are the ids 0..n-1 of <see cref="Peers"/>.</summary>
+    /// <summary>
+    /// The bootstrap membership: voters 0..n-1 at the addresses of <see cref="Peers"/> and <see cref="Apis"/>. It is
+    /// in force only until the log holds a configuration (the first leader writes it there); after that the
+    /// membership is the replicated one.
+    /// </summary>
+    public Configuration BootstrapConfiguration =>
+        Configuration.Bootstrap([.. Enumerable.Range(0, Peers.Count)], id => new MemberAddress(Peers[id], Apis[id]).Encode());
+
+    /// <summary>The consensus core's configuration, starting from <see cref="BootstrapConfiguration"/>.</summary>
     /// <paramref name="applied"/> is the index the host has already applied (the core clamps it to its commit index).
     internal RaftConfig ToRaftConfig(long applied = 0) => new()
     {
         Id = Id,
-        Members = Enumerable.Range(0, Peers.Count).ToArray(),
+        Bootstrap = BootstrapConfiguration,
         HeartbeatTicks = HeartbeatTicks,
         ElectionTicks = ElectionTicks,
         MaxBytesPerMessage = MaxAppendBytes,

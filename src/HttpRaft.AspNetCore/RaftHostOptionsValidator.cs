@@ -6,9 +6,6 @@ namespace HttpRaft.AspNetCore;
 /// <summary>Checks <see cref="RaftHostOptions"/> at start-up, so a bad configuration stops the node with one message naming the problem.</summary>
 internal sealed class RaftHostOptionsValidator : IValidateOptions<RaftHostOptions>
 {
-    /// <summary>The largest MaxEntryBytes allowed: 64 MiB.</summary>
-    public const int MaxEntryBytesLimit = 64 * 1024 * 1024;
-
     public ValidateOptionsResult Validate(string? name, RaftHostOptions options)
     {
         var failure = CheckCluster(options) ?? CheckTiming(options) ?? CheckLimits(options) ?? CheckSecurity(options);
@@ -44,17 +41,8 @@ internal sealed class RaftHostOptionsValidator : IValidateOptions<RaftHostOption
     {
         if (o.PeerQueueCapacity < 1) return "PeerQueueCapacity must be at least 1";
         if (o.InboxCapacity < 16) return "InboxCapacity must be at least 16";
-        if (o.MaxEntryBytes < 1) return "MaxEntryBytes must be at least 1";
-        if (o.MaxRequestBodyBytes < o.MaxEntryBytes) return "MaxRequestBodyBytes must be at least MaxEntryBytes";
-        if (o.MaxAppendBytes < 1) return "MaxAppendBytes must be at least 1";
-        // A larger entry could never be sent: one AppendEntries carries at most MaxAppendBytes (see MaxPeerMessageBytes).
-        if (o.MaxEntryBytes > o.MaxAppendBytes) return "MaxEntryBytes must not exceed MaxAppendBytes";
-        // Storage refuses records over 256 MiB when it reopens the log; stay well below.
-        if (o.MaxEntryBytes > MaxEntryBytesLimit) return $"MaxEntryBytes must not exceed {MaxEntryBytesLimit} (64 MiB)";
+        if (o.Limits.Check() is { } sizes) return sizes;
         if (o.IdempotencyWindow < 1) return "IdempotencyWindow must be at least 1";
-        if (o.MaxLongPolls < 1) return "MaxLongPolls must be at least 1";
-        // A page is held in memory whole (within its 4 MiB byte cap); 100,000 small entries is already a lot.
-        if (o.MaxPageEntries is < 1 or > 100_000) return "MaxPageEntries must be between 1 and 100000";
         if (o.MaxUncommittedBytes < 0) return "MaxUncommittedBytes must not be negative";
         if (o.MaxConcurrentConnections < 16) return "MaxConcurrentConnections must be at least 16";
         if (o.RequestHeadersTimeoutMs < 100) return "RequestHeadersTimeoutMs must be at least 100";

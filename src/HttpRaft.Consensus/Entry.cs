@@ -1,12 +1,15 @@
 namespace HttpRaft.Consensus;
 
-/// <summary>What an entry carries: client data, the no-op a new leader appends (§5.4.2, dissertation §6.4), or client data wrapped with its idempotency key.</summary>
+/// <summary>
+/// What an entry carries, as far as the core acts on it: the host's data (opaque here), the no-op a new leader
+/// appends (§5.4.2, dissertation §6.4), or a new <see cref="Consensus.Configuration"/> of the cluster (dissertation §4).
+/// </summary>
+/// <remarks>Value 2 is retired: storage format 1 used it for the host's keyed entries, which are normal entries now.</remarks>
 public enum EntryKind : byte
 {
     Normal = 0,
     NoOp = 1,
-    /// <summary>Client data in the host's idempotency envelope: the key travels in the log so every node can de-duplicate retries.</summary>
-    Keyed = 2,
+    Configuration = 3,
 }
 
 /// <summary>One log entry: its position, the term of the leader that created it, and its payload.</summary>
@@ -24,10 +27,13 @@ public readonly record struct Entry(long Index, long Term, EntryKind Kind, ReadO
 
     public static Entry Normal(long index, long term, ReadOnlyMemory<byte> data) => new(index, term, EntryKind.Normal, data);
 
-    /// <summary>True for entries a client appended (plain or keyed), false for internal no-ops.</summary>
-    public bool IsClientEntry => Kind != EntryKind.NoOp;
+    /// <summary>True for entries whose data belongs to the host (what clients appended), false for the core's own entries.</summary>
+    public bool IsClientEntry => Kind == EntryKind.Normal;
 
     public static Entry NoOp(long index, long term) => new(index, term, EntryKind.NoOp, ReadOnlyMemory<byte>.Empty);
+
+    public static Entry ForConfiguration(long index, long term, Configuration configuration) =>
+        new(index, term, EntryKind.Configuration, configuration.Encode());
 
     /// <summary>True when both entries have the same position, term, kind and bytes.</summary>
     public bool SameAs(Entry other) =>

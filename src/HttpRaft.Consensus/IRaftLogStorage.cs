@@ -24,4 +24,10 @@ public interface IRaftLogStorage
     /// <see cref="Entry.Size"/> passes <paramref name="maxBytes"/> but always returning at least one entry.
     /// </summary>
     IReadOnlyList<Entry> Entries(long low, long high, long maxBytes);
+
+    /// <summary>
+    /// The indexes of the <see cref="EntryKind.Configuration"/> entries persisted, in order: a node finds its
+    /// membership at start-up without reading its whole log.
+    /// </summary>
+    IReadOnlyList<long> ConfigurationIndexes { get; }
 }

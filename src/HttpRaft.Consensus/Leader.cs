@@ -1,9 +1,11 @@
 namespace HttpRaft.Consensus;
 
 /// <summary>
-/// A leader's term of office: replication to each follower (§5.3) with pipelining and flow control,
-/// the commit rule (§5.4.2), heartbeats, check-quorum, and ReadIndex (dissertation §6.4).
-/// Created when a node wins an election and discarded when it steps down.
+/// A leader's term of office: replication to each member (§5.3) with pipelining and flow control, the commit rule
+/// (§5.4.2), heartbeats, check-quorum, ReadIndex (dissertation §6.4), handing leadership over (dissertation §3.10),
+/// and membership changes one at a time (dissertation §4.1). Majorities are counted over the voters of the
+/// configuration in force; learners are replicated to but never counted. Created when a node wins an election and
+/// discarded when it steps down.
 /// </summary>
 internal sealed class Leader
 {
@@ -14,13 +16,40 @@ internal sealed class Leader
     private long uncommittedBytes;
     private int heartbeatElapsed;
     private int quorumCheckElapsed;
+    private int transferElapsed;
+    // The commit index at the last two heartbeats: a learner whose match index reached the older one is at most about
+    // a heartbeat behind, which is what "caught up" means for promoting it (see CaughtUp).
+    private long previousHeartbeatCommit;
+    private long lastHeartbeatCommit;
     private bool appendPending;
     private bool heartbeatPending;
 
     public Leader(Raft raft)
     {
         this.raft = raft;
-        foreach (var peer in raft.Peers) progress[peer] = new Progress(raft.Log.LastIndex + 1, raft.Config.MaxInflightMessages);
+        SyncProgress();
+    }
+
+    /// <summary>
+    /// Keeps one <see cref="Progress"/> per member other than this node, for the configuration in force: called when
+    /// the term starts, whenever this leader appends a configuration entry (which takes effect at once, §4.1), and
+    /// when one commits. A removed member keeps its progress (uncounted) until its removal commits, so it receives the
+    /// entry that removes it and stops campaigning by itself; it is then sent the commit index once more and dropped.
+    /// </summary>
+    private void SyncProgress()
+    {
+        var configuration = raft.Configuration;
+        foreach (var member in configuration.Members)
+        {
+            if (member.Id != raft.Id && !progress.ContainsKey(member.Id)) progress[member.Id] = new Progress(Log.LastIndex + 1, raft.Config.MaxInflightMessages);
+        }
+        if (TransferTarget != RaftNode.None && !configuration.IsVoter(TransferTarget)) TransferTarget = RaftNode.None;
+        if (Log.ConfigurationIndex > Log.Committed) return;
+        foreach (var gone in progress.Keys.Where(id => !configuration.Contains(id)).ToList())
+        {
+            SendAppend(gone, sendIfEmpty: true);
+            progress.Remove(gone);
+        }
     }
 
     private RaftLog Log => raft.Log;
@@ -31,18 +60,25 @@ internal sealed class Leader
 
     public bool HasPendingSends => appendPending || heartbeatPending;
 
+    /// <summary>The voter leadership is being handed to, or <see cref="RaftNode.None"/> when no transfer is under way.</summary>
+    public int TransferTarget { get; private set; } = RaftNode.None;
+
     /// <summary>
-    /// Appends the term's no-op: entries of earlier terms commit only once an entry of this term does
+    /// Appends the term's first entry, a no-op: entries of earlier terms commit only once an entry of this term does
     /// (§5.4.2), and ReadIndex needs a commit in this term to know the commit index is current (§6.4).
     /// </summary>
     public void Start()
     {
         selfMatch = Log.StableLastIndex;
-        AppendEntries([Entry.NoOp(Log.LastIndex + 1, Term)]);
+        // The first leader of a cluster writes the bootstrap configuration as its term's entry instead of the no-op:
+        // from then on the membership lives in the log, and later edits of the bootstrap list change nothing.
+        var index = Log.LastIndex + 1;
+        AppendEntries([Log.HasConfigurationEntry ? Entry.NoOp(index, Term) : Entry.ForConfiguration(index, Term, raft.Configuration)]);
     }
 
-    public ProposeResult Propose(IReadOnlyList<ReadOnlyMemory<byte>> payloads, EntryKind firstKind)
+    public ProposeResult Propose(IReadOnlyList<ReadOnlyMemory<byte>> payloads)
     {
+        if (TransferTarget != RaftNode.None) return ProposeResult.Dropped(ProposeRejection.Transferring, Term, raft.Id);
         long bytes = 0;
         foreach (var payload in payloads) bytes += Entry.Overhead + payload.Length;
         var limit = raft.Config.MaxUncommittedBytes;
@@ -52,7 +88,7 @@ internal sealed class Leader
         }
         var first = Log.LastIndex + 1;
         var entries = new Entry[payloads.Count];
-        for (var i = 0; i < entries.Length; i++) entries[i] = new Entry(first + i, Term, i == 0 ? firstKind : EntryKind.Normal, payloads[i]);
+        for (var i = 0; i < entries.Length; i++) entries[i] = Entry.Normal(first + i, Term, payloads[i]);
         AppendEntries(entries);
         return ProposeResult.Appended(first, first + entries.Length - 1, Term, raft.Id);
     }
@@ -63,8 +99,29 @@ internal sealed class Leader
         else AddRead(requestId, from);
     }
 
+    /// <summary>
+    /// Dissertation §3.10: stop taking proposals, bring <paramref name="target"/> fully up to date, then tell it to
+    /// campaign at once. <see cref="RaftNode.None"/> picks the voter whose log is most up to date. A request for the
+    /// target already under way changes nothing; one for another target restarts the transfer towards it.
+    /// </summary>
+    public TransferResult TransferLeadership(int target)
+    {
+        if (target == RaftNode.None) target = MostUpToDateVoter();
+        if (target == raft.Id) return TransferResult.AlreadyLeader;
+        if (!raft.Configuration.IsVoter(target) || !progress.TryGetValue(target, out var pr)) return TransferResult.InvalidTarget;
+        if (target == TransferTarget) return TransferResult.Started;
+        TransferTarget = target;
+        transferElapsed = 0;
+        if (pr.Match == Log.LastIndex) SendTimeoutNow(target);
+        else SendAppend(target, sendIfEmpty: true);
+        return TransferResult.Started;
+    }
+
     public void Tick()
     {
+        // A transfer that has not moved leadership within an election timeout failed (the target is down or cut
+        // off): serve again rather than refuse proposals indefinitely.
+        if (TransferTarget != RaftNode.None && ++transferElapsed >= raft.Config.ElectionTicks) TransferTarget = RaftNode.None;
         if (++quorumCheckElapsed >= raft.Config.ElectionTicks)
         {
             quorumCheckElapsed = 0;
@@ -78,7 +135,67 @@ internal sealed class Leader
         {
             heartbeatElapsed = 0;
             heartbeatPending = true;
+            previousHeartbeatCommit = lastHeartbeatCommit;
+            lastHeartbeatCommit = Log.Committed;
+            PromoteCaughtUpLearner();
         }
+    }
+
+    /// <summary>
+    /// Dissertation §4.1: a change takes effect when appended, and only one may be uncommitted; a leader also waits
+    /// until it has committed an entry of its own term, or a change could be built on an uncommitted configuration of
+    /// an earlier leader and two disjoint majorities could elect two leaders (Ongaro, raft-dev, 2015).
+    /// </summary>
+    public ChangeResult ProposeChange(MembershipChange change)
+    {
+        if (TransferTarget != RaftNode.None || !MayChangeConfiguration) return ChangeResult.Refused(ChangeRejection.Pending, Term, raft.Id);
+        var (next, member, rejection) = Apply(change, raft.Configuration);
+        if (rejection != ChangeRejection.None) return ChangeResult.Refused(rejection, Term, raft.Id);
+        var index = Log.LastIndex + 1;
+        AppendEntries([Entry.ForConfiguration(index, Term, next!)]);
+        SyncProgress();
+        return new ChangeResult(ChangeRejection.None, index, Term, raft.Id, member, next);
+    }
+
+    private bool MayChangeConfiguration => Log.Term(Log.Committed) == Term && Log.ConfigurationIndex <= Log.Committed;
+
+    private (Configuration? Next, ClusterMember? Member, ChangeRejection Rejection) Apply(MembershipChange change, Configuration current)
+    {
+        switch (change)
+        {
+            case MembershipChange.AddLearner add:
+                var added = new ClusterMember(current.NextId, MemberRole.Learner, add.Address, add.PromoteWhenCaughtUp);
+                return (current.With(added), added, ChangeRejection.None);
+            case MembershipChange.Promote promote:
+                if (current.Find(promote.Id) is not { } learner) return (null, null, ChangeRejection.UnknownMember);
+                if (learner.IsVoter) return (null, learner, ChangeRejection.NotALearner);
+                if (!CaughtUp(learner.Id)) return (null, learner, ChangeRejection.NotCaughtUp);
+                var voter = learner with { Role = MemberRole.Voter, PromoteWhenCaughtUp = false };
+                return (current.With(voter), voter, ChangeRejection.None);
+            case MembershipChange.Remove remove:
+                if (current.Find(remove.Id) is not { } gone) return (null, null, ChangeRejection.UnknownMember);
+                if (gone.Id == raft.Id) return (null, gone, ChangeRejection.RemovesLeader);
+                // The leader is a voter and cannot remove itself, so a voter always remains.
+                return (current.Without(gone.Id), gone, ChangeRejection.None);
+            default:
+                throw new ArgumentException($"Unknown change {change}.", nameof(change));
+        }
+    }
+
+    /// <summary>
+    /// A learner may vote once it is at most about a heartbeat behind: its match index has reached the commit index of
+    /// the heartbeat before last, and the configuration in force (so it knows it is a member). This adapts to load,
+    /// where a fixed entry count would be too strict when busy and too loose when idle (docs/design.md §7).
+    /// </summary>
+    private bool CaughtUp(int learner) =>
+        progress.TryGetValue(learner, out var pr) && pr.Match >= Math.Max(previousHeartbeatCommit, Log.ConfigurationIndex);
+
+    /// <summary>Promotes one learner that asked for it once it has caught up (any leader does: the wish is in the configuration).</summary>
+    private void PromoteCaughtUpLearner()
+    {
+        if (!MayChangeConfiguration || TransferTarget != RaftNode.None) return;
+        var ready = raft.Configuration.Members.FirstOrDefault(m => m is { IsVoter: false, PromoteWhenCaughtUp: true } && CaughtUp(m.Id));
+        if (ready is not null) ProposeChange(new MembershipChange.Promote(ready.Id));
     }
 
     public void Step(Message m)
@@ -111,7 +228,7 @@ internal sealed class Leader
         if (appendPending)
         {
             appendPending = false;
-            foreach (var peer in raft.Peers) SendAllowed(peer);
+            foreach (var peer in progress.Keys) SendAllowed(peer);
         }
     }
 
@@ -154,6 +271,7 @@ internal sealed class Leader
         if (pr.State == ReplicationState.Probe) pr.BecomeReplicate();
         else pr.Inflights.FreeTo(m.Index);
         MaybeCommit();
+        if (m.From == TransferTarget && pr.Match == Log.LastIndex) SendTimeoutNow(m.From);
         FillPipeline(m.From);
         // A follower that caught up after the commit index moved would otherwise learn it only at the next heartbeat.
         if (pr.SentCommit < Math.Min(pr.Match, Log.Committed)) SendAppend(m.From, sendIfEmpty: true);
@@ -208,6 +326,24 @@ internal sealed class Leader
         return true;
     }
 
+    private void SendTimeoutNow(int to) => raft.Send(new TimeoutNow(raft.Id, to, Term));
+
+    /// <summary>The voter with the highest match index, preferring one heard from lately; ties go to the lower id.</summary>
+    private int MostUpToDateVoter()
+    {
+        var best = RaftNode.None;
+        Progress? bestProgress = null;
+        foreach (var (peer, pr) in progress.Where(p => raft.Configuration.IsVoter(p.Key)).OrderBy(p => p.Key))
+        {
+            if (bestProgress is null || (pr.Match, pr.RecentActive).CompareTo((bestProgress.Match, bestProgress.RecentActive)) > 0)
+            {
+                best = peer;
+                bestProgress = pr;
+            }
+        }
+        return best;
+    }
+
     private void BroadcastHeartbeat()
     {
         reads.CloseRound();
@@ -227,22 +363,23 @@ internal sealed class Leader
     /// </summary>
     private void MaybeCommit()
     {
-        Span<long> matches = stackalloc long[raft.ClusterSize];
-        matches[0] = selfMatch;
-        var i = 1;
-        foreach (var pr in progress.Values) matches[i++] = pr.Match;
+        var voters = raft.Configuration.Voters;
+        if (voters.Count == 0) return;
+        Span<long> matches = stackalloc long[voters.Count];
+        for (var i = 0; i < voters.Count; i++) matches[i] = voters[i] == raft.Id ? selfMatch : progress[voters[i]].Match;
         var index = Quorum.MajorityValue(matches);
         if (index <= Log.Committed || Log.Term(index) != Term) return;
         var firstInTerm = Log.Term(Log.Committed) != Term;
         Log.CommitTo(index);
         appendPending = true;
+        if (progress.Count > raft.Configuration.Members.Count - (raft.Configuration.Contains(raft.Id) ? 1 : 0)) SyncProgress();
         if (!firstInTerm) return;
         foreach (var (requestId, from) in reads.TakeWaitingForTermCommit()) AddRead(requestId, from);
     }
 
     private void AddRead(long requestId, int from)
     {
-        if (raft.ClusterSize == 1)
+        if (raft.Configuration.Voters is [var only] && only == raft.Id)
         {
             Answer(requestId, from, success: true, Log.Committed);
             return;
@@ -253,10 +390,9 @@ internal sealed class Leader
 
     private void ConfirmReads()
     {
-        Span<long> rounds = stackalloc long[raft.ClusterSize];
-        rounds[0] = long.MaxValue;
-        var i = 1;
-        foreach (var pr in progress.Values) rounds[i++] = pr.AckedReadRound;
+        var voters = raft.Configuration.Voters;
+        Span<long> rounds = stackalloc long[voters.Count];
+        for (var i = 0; i < voters.Count; i++) rounds[i] = voters[i] == raft.Id ? long.MaxValue : progress[voters[i]].AckedReadRound;
         foreach (var read in reads.Confirm(Quorum.MajorityValue(rounds))) Answer(read.RequestId, read.From, success: true, read.Index);
     }
 
@@ -268,12 +404,9 @@ internal sealed class Leader
 
     private bool CheckQuorumActive()
     {
-        var active = 1;
-        foreach (var pr in progress.Values)
-        {
-            if (pr.RecentActive) active++;
-            pr.RecentActive = false;
-        }
-        return active >= Quorum.Majority(raft.ClusterSize);
+        var voters = raft.Configuration.Voters;
+        var active = voters.Count(v => v == raft.Id || progress[v].RecentActive);
+        foreach (var pr in progress.Values) pr.RecentActive = false;
+        return active >= Quorum.Majority(voters.Count);
     }
 }

@@ -7,12 +7,15 @@ namespace HttpRaft.Consensus;
 public sealed class MemoryStorage : IRaftLogStorage
 {
     private readonly List<Entry> entries = [];
+    private readonly List<long> configurationIndexes = [];
 
     public HardState HardState { get; private set; } = HardState.Empty;
 
     public long FirstIndex => 1;
 
     public long LastIndex => entries.Count;
+
+    public IReadOnlyList<long> ConfigurationIndexes => configurationIndexes;
 
     public long Term(long index)
     {
@@ -45,6 +48,11 @@ public sealed class MemoryStorage : IRaftLogStorage
         var first = newEntries[0].Index;
         if (first < 1 || first > entries.Count + 1) throw new ArgumentException($"Entry {first} would leave a gap after {entries.Count}.", nameof(newEntries));
         entries.RemoveRange((int)(first - 1), entries.Count - (int)(first - 1));
+        configurationIndexes.RemoveAll(index => index >= first);
         entries.AddRange(newEntries);
+        foreach (var entry in newEntries)
+        {
+            if (entry.Kind == EntryKind.Configuration) configurationIndexes.Add(entry.Index);
+        }
     }
 }

@@ -4,8 +4,12 @@ namespace HttpRaft.Consensus;
 public abstract record Message(int From, int To, long Term);
 
 /// <summary>RequestVote (§5.2), or a pre-vote probe (dissertation §9.6) that changes no state on the receiver.</summary>
-/// <remarks>For a pre-vote, <see cref="Message.Term"/> is the term the sender would campaign in, not its current term.</remarks>
-public sealed record VoteRequest(int From, int To, long Term, bool PreVote, long LastLogIndex, long LastLogTerm)
+/// <remarks>
+/// For a pre-vote, <see cref="Message.Term"/> is the term the sender would campaign in, not its current term.
+/// <see cref="Transfer"/> marks a campaign the leader asked for (<see cref="TimeoutNow"/>): voters grant it even while
+/// their leader lease holds, since the leader itself is handing over (dissertation §3.10).
+/// </remarks>
+public sealed record VoteRequest(int From, int To, long Term, bool PreVote, long LastLogIndex, long LastLogTerm, bool Transfer = false)
     : Message(From, To, Term);
 
 /// <summary>The answer to a <see cref="VoteRequest"/>; a granted pre-vote echoes the proposed term.</summary>
@@ -42,3 +46,9 @@ public sealed record ReadIndexRequest(int From, int To, long Term, long RequestI
 /// <summary>The leader's answer to a <see cref="ReadIndexRequest"/>: the index to wait for, or a refusal.</summary>
 public sealed record ReadIndexResponse(int From, int To, long Term, long RequestId, bool Success, long Index)
     : Message(From, To, Term);
+
+/// <summary>
+/// A leader handing over leadership (dissertation §3.10): the receiver, whose log the leader has brought fully up to
+/// date, starts an election at once, skipping pre-vote, and its vote requests are marked as a transfer.
+/// </summary>
+public sealed record TimeoutNow(int From, int To, long Term) : Message(From, To, Term);

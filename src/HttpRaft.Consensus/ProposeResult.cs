@@ -8,10 +8,15 @@ public enum ProposeRejection
     NotLeader,
     /// <summary>The leader holds more uncommitted bytes than <see cref="RaftConfig.MaxUncommittedBytes"/>.</summary>
     Overloaded,
+    /// <summary>
+    /// The leader is handing leadership over (<see cref="RaftNode.TransferLeadership"/>): an entry appended now would
+    /// leave the target behind and lose it the election (hashicorp/raft#581). Retry once the transfer ends.
+    /// </summary>
+    Transferring,
 }
 
 /// <summary>
-/// The answer to <see cref="RaftNode.Propose(IReadOnlyList{ReadOnlyMemory{byte}}, EntryKind)"/>: the index range and term the entries were appended with
+/// The answer to <see cref="RaftNode.Propose(IReadOnlyList{ReadOnlyMemory{byte}})"/>: the index range and term the entries were appended with
 /// (they are committed once the commit index reaches <see cref="LastIndex"/> with that term still at
 /// those indexes), or why they were dropped and which node leads.
 /// </summary>

@@ -3,7 +3,10 @@ namespace HttpRaft.Consensus;
 /// <summary>
 /// The protocol rules every node follows whatever its role: term changes, voting, elections, and a
 /// follower's handling of the leader's messages. Leader-only behaviour lives in <see cref="Leader"/>.
-/// Single-threaded and deterministic: it only reacts to calls and records what to send in <see cref="Outbox"/>.
+/// Who votes is the configuration in force (<see cref="RaftLog.Configuration"/>): only its voters campaign and
+/// count, and a node accepts a leader's messages whether or not it knows the leader (a joining node learns the
+/// membership from them). Single-threaded and deterministic: it only reacts to calls and records what to send in
+/// <see cref="Outbox"/>.
 /// </summary>
 internal sealed class Raft
 {
@@ -12,14 +15,14 @@ internal sealed class Raft
     private readonly HashSet<int> votesRejected = [];
     private int electionElapsed;
     private int randomizedElectionTimeout;
+    private bool toldRemoved;
 
     public Raft(RaftConfig config, IRaftLogStorage storage)
     {
         config.Validate();
         this.config = config;
         Id = config.Id;
-        Peers = config.Members.Where(m => m != config.Id).Order().ToArray();
-        Log = new RaftLog(storage, config.Applied);
+        Log = new RaftLog(storage, config.Applied, config.Bootstrap);
         var hard = storage.HardState;
         Term = hard.Term;
         VotedFor = hard.VotedFor;
@@ -28,9 +31,14 @@ internal sealed class Raft
 
     public int Id { get; }
 
-    public int[] Peers { get; }
+    /// <summary>The configuration in force: the latest in the log, committed or not.</summary>
+    public Configuration Configuration => Log.Configuration;
 
-    public int ClusterSize => Peers.Length + 1;
+    /// <summary>True when this node may campaign: it is a voter in the configuration in force, and no peer said it was removed.</summary>
+    public bool Promotable => Configuration.IsVoter(Id) && !toldRemoved;
+
+    /// <summary>True when the log says this node was a member and no longer is.</summary>
+    public bool Removed => Configuration.Removed(Id);
 
     public RaftConfig Config => config;
 
@@ -65,20 +73,27 @@ internal sealed class Raft
             return;
         }
         electionElapsed++;
-        if (electionElapsed >= randomizedElectionTimeout) Campaign();
+        if (electionElapsed >= randomizedElectionTimeout && Promotable) Campaign();
     }
 
-    /// <summary>Starts an election now: a pre-vote round first when <see cref="RaftConfig.PreVote"/> is on.</summary>
+    /// <summary>Starts an election now: a pre-vote round first when <see cref="RaftConfig.PreVote"/> is on. A learner or a removed node never campaigns.</summary>
     public void Campaign()
     {
-        if (Role == Role.Leader) return;
+        if (Role == Role.Leader || !Promotable) return;
         if (config.PreVote) BecomePreCandidate();
-        else BecomeCandidate();
+        else BecomeCandidate(transfer: false);
     }
+
+    /// <summary>
+    /// A peer answered that this node was removed from the cluster (the host learns it from the peer's 410). The node
+    /// stops campaigning until a leader's message shows otherwise: a removed node must not disrupt the cluster
+    /// (dissertation §4.2.3), even if it missed the entry that removed it.
+    /// </summary>
+    public void ReportRemoved() => toldRemoved = true;
 
     public void Step(Message m)
     {
-        if (m.To != Id || m.From == Id || !Peers.Contains(m.From)) return;
+        if (m.To != Id || m.From == Id || m.From < 0) return;
         if (m.Term > Term && !StepHigherTerm(m)) return;
         if (m.Term < Term)
         {
@@ -121,7 +136,7 @@ internal sealed class Raft
     {
         switch (m)
         {
-            case VoteRequest when InLease():
+            case VoteRequest { Transfer: false } when InLease():
                 return false;
             case VoteRequest { PreVote: true }:
                 return true; // A pre-vote never changes the receiver's term (§9.6).
@@ -192,15 +207,18 @@ internal sealed class Raft
         switch (m)
         {
             case AppendRequest append:
-                electionElapsed = 0;
-                LeaderId = m.From;
+                HeardFromLeader(m.From);
                 HandleAppend(append);
                 break;
             case Heartbeat heartbeat:
-                electionElapsed = 0;
-                LeaderId = m.From;
+                HeardFromLeader(m.From);
                 Log.CommitTo(Math.Min(heartbeat.Commit, Log.LastIndex));
                 Send(new HeartbeatResponse(Id, m.From, Term, heartbeat.ReadRound));
+                break;
+            case TimeoutNow when Promotable:
+                // The leader brought our log up to date and hands over: no pre-vote (it would be refused inside the
+                // voters' lease), and the vote requests say it is a transfer so that voters grant them.
+                BecomeCandidate(transfer: true);
                 break;
             case ReadIndexResponse read:
                 ReadStates.Add(new ReadState(read.RequestId, read.Success, read.Index));
@@ -211,6 +229,14 @@ internal sealed class Raft
         }
     }
 
+    /// <summary>A leader of this term reached us: whatever a peer said about our removal, the log decides now.</summary>
+    private void HeardFromLeader(int leader)
+    {
+        electionElapsed = 0;
+        LeaderId = leader;
+        toldRemoved = false;
+    }
+
     private void StepCandidate(Message m)
     {
         switch (m)
@@ -219,7 +245,7 @@ internal sealed class Raft
                 BecomeFollower(Term, m.From);
                 StepFollower(m);
                 break;
-            case VoteResponse vote when vote.PreVote == (Role == Role.PreCandidate):
+            case VoteResponse vote when vote.PreVote == (Role == Role.PreCandidate) && Configuration.IsVoter(vote.From):
                 CountVote(vote.From, vote.Granted);
                 break;
             case ReadIndexRequest read:
@@ -257,30 +283,33 @@ internal sealed class Raft
         StartVote(preVote: true, Term + 1);
     }
 
-    private void BecomeCandidate()
+    private void BecomeCandidate(bool transfer)
     {
         Reset(Term + 1);
         Role = Role.Candidate;
         VotedFor = Id;
-        StartVote(preVote: false, Term);
+        StartVote(preVote: false, Term, transfer);
     }
 
-    private void StartVote(bool preVote, long term)
+    private void StartVote(bool preVote, long term, bool transfer = false)
     {
         votesGranted.Clear();
         votesRejected.Clear();
         CountVote(Id, granted: true);
         if (Role is not (Role.PreCandidate or Role.Candidate)) return; // Won alone.
-        foreach (var peer in Peers) Send(new VoteRequest(Id, peer, term, preVote, Log.LastIndex, Log.LastTerm));
+        foreach (var voter in Configuration.Voters)
+        {
+            if (voter != Id) Send(new VoteRequest(Id, voter, term, preVote, Log.LastIndex, Log.LastTerm, transfer));
+        }
     }
 
     private void CountVote(int from, bool granted)
     {
         (granted ? votesGranted : votesRejected).Add(from);
-        switch (Quorum.Tally(ClusterSize, votesGranted.Count, votesRejected.Count))
+        switch (Quorum.Tally(Configuration.Voters.Count, votesGranted.Count, votesRejected.Count))
         {
             case VoteResult.Won when Role == Role.PreCandidate:
-                BecomeCandidate();
+                BecomeCandidate(transfer: false);
                 break;
             case VoteResult.Won:
                 BecomeLeader();

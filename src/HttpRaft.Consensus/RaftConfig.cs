@@ -3,11 +3,15 @@ namespace HttpRaft.Consensus;
 /// <summary>Everything a <see cref="RaftNode"/> needs to know that the host decides: identities, timing in ticks, and limits.</summary>
 public sealed class RaftConfig
 {
-    /// <summary>This node's id: its position in the cluster's peer list.</summary>
+    /// <summary>This node's id: never reused within a cluster. Bootstrap members have ids 0..n-1.</summary>
     public required int Id { get; init; }
 
-    /// <summary>The ids of every voting member, this node included.</summary>
-    public required IReadOnlyList<int> Members { get; init; }
+    /// <summary>
+    /// The cluster's first configuration, in force until the log holds a configuration entry (the first leader
+    /// appends it). <see cref="Configuration.Empty"/> for a node joining a running cluster: it learns the membership
+    /// from the log the leader sends it.
+    /// </summary>
+    public required Configuration Bootstrap { get; init; }
 
     /// <summary>
     /// Ticks without hearing from a leader before a follower campaigns. Each election waits a random
@@ -58,10 +62,8 @@ public sealed class RaftConfig
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting that cannot work.</summary>
     public void Validate()
     {
-        if (Members.Count == 0) throw new ArgumentException("Members must name at least one node.");
-        if (Members.Distinct().Count() != Members.Count) throw new ArgumentException("Members must not repeat an id.");
-        if (Members.Any(m => m < 0)) throw new ArgumentException("Member ids must not be negative.");
-        if (!Members.Contains(Id)) throw new ArgumentException($"Id {Id} is not one of the members.");
+        if (Id < 0) throw new ArgumentException("Id must not be negative.");
+        if (Bootstrap.Members.Count > 0 && !Bootstrap.Contains(Id)) throw new ArgumentException($"Id {Id} is not one of the bootstrap members.");
         if (HeartbeatTicks < 1) throw new ArgumentException("HeartbeatTicks must be at least 1.");
         if (ElectionTicks <= HeartbeatTicks) throw new ArgumentException("ElectionTicks must be greater than HeartbeatTicks.");
         if (MaxBytesPerMessage < 1) throw new ArgumentException("MaxBytesPerMessage must be positive.");

@@ -1,21 +1,36 @@
 namespace HttpRaft.Consensus;
 
 /// <summary>
-/// A node's view of its log: durable entries in storage followed by unstable ones in memory, and the
-/// commit and applied indexes. Invariant: applied ≤ committed ≤ last index.
+/// A node's view of its log: durable entries in storage followed by unstable ones in memory, the commit and
+/// applied indexes, and the configurations the log holds. Invariant: applied ≤ committed ≤ last index.
 /// </summary>
 internal sealed class RaftLog
 {
     private readonly IRaftLogStorage storage;
     private readonly UnstableLog unstable;
+    private readonly Configuration baseConfiguration;
+    // The configuration entries in the log, in index order: the last is in force (dissertation §4.1), and when a
+    // conflicting suffix is replaced the one before it is in force again.
+    private readonly List<(long Index, Configuration Configuration)> configurations = [];
 
-    public RaftLog(IRaftLogStorage storage, long applied)
+    public RaftLog(IRaftLogStorage storage, long applied, Configuration bootstrap)
     {
         this.storage = storage;
         unstable = new UnstableLog(storage.LastIndex + 1);
         Committed = Math.Min(storage.HardState.Commit, storage.LastIndex);
         Applied = Math.Min(applied, Committed);
+        baseConfiguration = bootstrap;
+        foreach (var index in storage.ConfigurationIndexes) configurations.Add((index, Decode(storage.Entries(index, index + 1, long.MaxValue)[0])));
     }
+
+    /// <summary>The configuration in force: the latest in the log, committed or not, or the bootstrap one if the log holds none.</summary>
+    public Configuration Configuration => configurations.Count > 0 ? configurations[^1].Configuration : baseConfiguration;
+
+    /// <summary>The index of the entry that set <see cref="Configuration"/>, or 0 for the bootstrap configuration.</summary>
+    public long ConfigurationIndex => configurations.Count > 0 ? configurations[^1].Index : 0;
+
+    /// <summary>True when the log holds a configuration entry: the membership is replicated and no longer the bootstrap one.</summary>
+    public bool HasConfigurationEntry => configurations.Count > 0;
 
     public long Committed { get; private set; }
 
@@ -55,7 +70,21 @@ internal sealed class RaftLog
             throw new InvalidOperationException($"Safety violation: entry {entries[0].Index} would overwrite committed index {Committed}.");
         }
         unstable.TruncateAndAppend(entries);
+        TrackConfigurations(entries);
     }
+
+    private void TrackConfigurations(IReadOnlyList<Entry> entries)
+    {
+        var first = entries[0].Index;
+        while (configurations.Count > 0 && configurations[^1].Index >= first) configurations.RemoveAt(configurations.Count - 1);
+        foreach (var entry in entries)
+        {
+            if (entry.Kind == EntryKind.Configuration) configurations.Add((entry.Index, Decode(entry)));
+        }
+    }
+
+    private static Configuration Decode(Entry entry) =>
+        Configuration.TryDecode(entry.Data.Span, out var problem) ?? throw new InvalidOperationException($"Configuration entry {entry.Index} does not decode: {problem}.");
 
     /// <summary>
     /// Appends the entries that follow (prevIndex, prevTerm) once that position matches, skipping any already

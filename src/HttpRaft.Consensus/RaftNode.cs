@@ -2,7 +2,7 @@ namespace HttpRaft.Consensus;
 
 /// <summary>
 /// One Raft node as a pure, deterministic state machine: the host feeds it <see cref="Tick"/>,
-/// <see cref="Step"/>, <see cref="Propose(IReadOnlyList{ReadOnlyMemory{byte}}, EntryKind)"/> and <see cref="ReadIndex"/>, and drains
+/// <see cref="Step"/>, <see cref="Propose(IReadOnlyList{ReadOnlyMemory{byte}})"/> and <see cref="ReadIndex"/>, and drains
 /// the resulting work with <see cref="GetReady"/> and <see cref="Advance"/>. It does no I/O, starts no
 /// threads, reads no clock and draws randomness only from <see cref="RaftConfig.Random"/>. Not thread-safe:
 /// one loop owns it.
@@ -15,6 +15,7 @@ public sealed class RaftNode
     private readonly Raft raft;
     private SoftState lastSoft;
     private HardState lastHard;
+    private long lastConfigurationIndex = -1;
     private Ready? outstanding;
 
     /// <summary>Starts a node from what <paramref name="storage"/> holds; a restarted node resumes exactly from what was persisted.</summary>
@@ -37,6 +38,15 @@ public sealed class RaftNode
 
     public long LastIndex => raft.Log.LastIndex;
 
+    /// <summary>The configuration in force: the latest in the log, committed or not (dissertation §4.1).</summary>
+    public Configuration Configuration => raft.Configuration;
+
+    /// <summary>The index of the entry that set <see cref="Configuration"/>; 0 while the bootstrap configuration is in force.</summary>
+    public long ConfigurationIndex => raft.Log.ConfigurationIndex;
+
+    /// <summary>True when the log says this node was a member and was removed: it no longer campaigns or counts.</summary>
+    public bool Removed => raft.Removed;
+
     /// <summary>Advances logical time by one tick: drives election timeouts, heartbeats and check-quorum.</summary>
     public void Tick() => raft.Tick();
 
@@ -47,18 +57,46 @@ public sealed class RaftNode
     public void Campaign() => raft.Campaign();
 
     /// <summary>
+    /// Hands leadership to <paramref name="target"/> (dissertation §3.10), or with <see cref="None"/> to the voter whose
+    /// log is most up to date. While the transfer runs, proposals are refused with <see cref="ProposeRejection.Transferring"/>.
+    /// The host sees the outcome as a <see cref="SoftState"/> change when the target's election deposes this node, or,
+    /// if it does not within an election timeout, as <see cref="LeadTransferee"/> going back to <see cref="None"/> while
+    /// this node still leads.
+    /// </summary>
+    public TransferResult TransferLeadership(int target) =>
+        raft.Leader is null ? TransferResult.NotLeader : raft.Leader.TransferLeadership(target);
+
+    /// <summary>The voter leadership is being handed to, or <see cref="None"/> when no transfer is under way.</summary>
+    public int LeadTransferee => raft.Leader?.TransferTarget ?? None;
+
+    /// <summary>
+    /// Proposes one membership change if this node leads (dissertation §4.1): the configuration entry takes effect
+    /// at once, on this node when appended and on each follower when it receives it. Refused while another change is
+    /// uncommitted or before the leader has committed an entry of its own term.
+    /// </summary>
+    public ChangeResult ProposeChange(MembershipChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return raft.Leader is null ? ChangeResult.Refused(ChangeRejection.NotLeader, raft.Term, raft.LeaderId) : raft.Leader.ProposeChange(change);
+    }
+
+    /// <summary>
+    /// Tells the node a peer answered that it was removed (HTTP 410): it stops campaigning until a leader's message
+    /// reaches it, so a removed node that missed its removal cannot disrupt the cluster.
+    /// </summary>
+    public void ReportRemoved() => raft.ReportRemoved();
+
+    /// <summary>
     /// Appends client payloads as consecutive entries if this node leads. The result names their index
     /// range and term, or why they were dropped and who leads; a dropped proposal left no trace in the log.
-    /// <paramref name="firstKind"/> is the first entry's kind: <see cref="EntryKind.Keyed"/> when it carries the
-    /// host's idempotency envelope for the batch; the rest are always <see cref="EntryKind.Normal"/>.
+    /// The payloads are opaque to the core: any envelope the host needs (an idempotency key) is inside them.
     /// </summary>
-    public ProposeResult Propose(IReadOnlyList<ReadOnlyMemory<byte>> payloads, EntryKind firstKind = EntryKind.Normal)
+    public ProposeResult Propose(IReadOnlyList<ReadOnlyMemory<byte>> payloads)
     {
         ArgumentNullException.ThrowIfNull(payloads);
         if (payloads.Count == 0) throw new ArgumentException("Propose at least one entry.", nameof(payloads));
         if (raft.Leader is null) return ProposeResult.Dropped(ProposeRejection.NotLeader, raft.Term, raft.LeaderId);
-        if (firstKind == EntryKind.NoOp) throw new ArgumentException("Clients cannot propose no-ops.", nameof(firstKind));
-        return raft.Leader.Propose(payloads, firstKind);
+        return raft.Leader.Propose(payloads);
     }
 
     public ProposeResult Propose(ReadOnlyMemory<byte> payload) => Propose([payload]);
@@ -78,7 +116,8 @@ public sealed class RaftNode
         || raft.Log.HasUnappliedCommits
         || raft.Outbox.Count > 0
         || raft.ReadStates.Count > 0
-        || raft.Leader?.HasPendingSends == true;
+        || raft.Leader?.HasPendingSends == true
+        || raft.Log.ConfigurationIndex != lastConfigurationIndex;
 
     /// <summary>Collects the work accumulated since the last batch. Call <see cref="Advance"/> with it before the next one.</summary>
     public Ready GetReady()
@@ -96,6 +135,8 @@ public sealed class RaftNode
             CommittedEntries = raft.Log.NextCommitted(raft.Config.MaxCommittedBytesPerReady),
             Messages = raft.Outbox.ToArray(),
             ReadStates = raft.ReadStates.ToArray(),
+            Configuration = raft.Log.ConfigurationIndex != lastConfigurationIndex ? raft.Configuration : null,
+            ConfigurationIndex = raft.Log.ConfigurationIndex,
             MustSync = entries.Length > 0 || TermOrVoteChanged(hard),
             CanSendBeforePersisting = raft.Role == Role.Leader && !TermOrVoteChanged(hard),
         };
@@ -103,6 +144,7 @@ public sealed class RaftNode
         raft.ReadStates.Clear();
         lastSoft = soft;
         lastHard = hard;
+        lastConfigurationIndex = raft.Log.ConfigurationIndex;
         outstanding = ready;
         return ready;
     }
@@ -135,9 +177,14 @@ public sealed class RaftNode
         {
             foreach (var (id, pr) in raft.Leader.Progress)
             {
-                followers[id] = new FollowerStatus(pr.Match, pr.Next, pr.State == ReplicationState.Replicate, pr.Inflights.Count, pr.RecentActive);
+                followers[id] = new FollowerStatus(pr.Match, pr.Next, pr.State == ReplicationState.Replicate, pr.Inflights.Count, pr.RecentActive, raft.Configuration.IsVoter(id));
             }
         }
-        return new RaftStatus(raft.Id, raft.Role, raft.Term, raft.VotedFor, raft.LeaderId, raft.Log.Committed, raft.Log.Applied, raft.Log.LastIndex, followers);
+        return new RaftStatus(raft.Id, raft.Role, raft.Term, raft.VotedFor, raft.LeaderId, raft.Log.Committed, raft.Log.Applied, raft.Log.LastIndex, followers)
+        {
+            Configuration = raft.Configuration,
+            ConfigurationIndex = raft.Log.ConfigurationIndex,
+            Removed = raft.Removed,
+        };
     }
 }

@@ -25,6 +25,16 @@ public sealed class Ready
     /// <summary>Messages to send once the entries and hard state above are durable.</summary>
     public IReadOnlyList<Message> Messages { get; init; } = [];
 
+    /// <summary>
+    /// The configuration in force when it changed since the last batch (a configuration entry appended, received, or
+    /// cut off with a conflicting suffix); otherwise null. The host updates who it can send to before it sends
+    /// <see cref="Messages"/>, which may already be addressed to a new member.
+    /// </summary>
+    public Configuration? Configuration { get; init; }
+
+    /// <summary>The index of the entry that set the configuration in force (0 for the bootstrap one).</summary>
+    public long ConfigurationIndex { get; init; }
+
     /// <summary>Answers to <see cref="RaftNode.ReadIndex"/> requests.</summary>
     public IReadOnlyList<ReadState> ReadStates { get; init; } = [];
 

@@ -73,7 +73,9 @@ public sealed partial class FileRaftStorage
             throw new StorageCorruptedException(path, offset, $"entry {index} does not follow entry {log.LastIndex} (a gap in the log)");
         }
         log.TruncateFrom(index);
+        configurationIndexes.RemoveAll(at => at >= index);
         log.Add(index, RecordFrame.EntryTerm(payload), LogIndex.Pack(ordinal, offset));
+        if (RecordFrame.EntryKindOf(payload) == EntryKind.Configuration) configurationIndexes.Add(index);
     }
 
     private void LogOpened() => StorageLog.Opened(logger, directory, segments.Count, log.LastIndex, hardState.Term, hardState.Commit);

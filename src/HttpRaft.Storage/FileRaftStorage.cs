@@ -24,6 +24,7 @@ public sealed partial class FileRaftStorage : IRaftStorage, IDisposable
     private readonly DirectoryLock directoryLock;
     private readonly List<SegmentFile> segments = [];
     private readonly LogIndex log = new();
+    private readonly List<long> configurationIndexes = [];
     private readonly TailCache cache;
     private readonly Lock gate = new();
     private readonly ArrayBufferWriter<byte> batch = new(64 * 1024);
@@ -99,6 +100,11 @@ public sealed partial class FileRaftStorage : IRaftStorage, IDisposable
         lock (gate) return log.TermOf(index);
     }
 
+    public IReadOnlyList<long> ConfigurationIndexes
+    {
+        get { lock (gate) return [.. configurationIndexes]; }
+    }
+
     public IReadOnlyList<Entry> Entries(long low, long high, long maxBytes)
     {
         var last = LastIndex;
@@ -141,10 +147,12 @@ public sealed partial class FileRaftStorage : IRaftStorage, IDisposable
             {
                 log.TruncateFrom(first);
                 cache.TruncateFrom(first);
+                configurationIndexes.RemoveAll(index => index >= first);
                 for (var i = 0; i < entries.Count; i++)
                 {
                     log.Add(entries[i].Index, entries[i].Term, positions[i]);
                     cache.Add(entries[i]);
+                    if (entries[i].Kind == EntryKind.Configuration) configurationIndexes.Add(entries[i].Index);
                 }
             }
             if (hardState is { } saved) this.hardState = saved;

@@ -35,6 +35,11 @@ public sealed class InMemoryRaftStorage : IRaftStorage
         lock (gate) return inner.Term(index);
     }
 
+    public IReadOnlyList<long> ConfigurationIndexes
+    {
+        get { lock (gate) return [.. inner.ConfigurationIndexes]; }
+    }
+
     public IReadOnlyList<Entry> Entries(long low, long high, long maxBytes)
     {
         lock (gate) return inner.Entries(low, high, maxBytes);

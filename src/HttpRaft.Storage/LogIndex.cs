@@ -89,7 +89,7 @@ internal sealed class LogIndex
         return Find(terms, index).Value;
     }
 
-    /// <summary>Approximate bytes held, for the README's per-entry figure.</summary>
+    /// <summary>Approximate bytes held, for the per-entry figure in docs/storage.md.</summary>
     public long MemoryBytes => deltas.CapacityBytes + chunks.Capacity * 16L + terms.Capacity * 16L + segments.Capacity * 16L;
 
     /// <summary>The byte offset of entry <paramref name="index"/>, and the address just after its delta.</summary>

@@ -59,7 +59,7 @@ internal static class RecordFrame
     /// <summary>Whether a checksummed payload is well formed: a known type of the right length.</summary>
     public static bool IsWellFormed(ReadOnlySpan<byte> payload) => payload.Length > 0 && (RecordType)payload[0] switch
     {
-        RecordType.Entry => payload.Length >= EntryPayloadHeader && payload[17] <= (byte)EntryKind.Keyed,
+        RecordType.Entry => payload.Length >= EntryPayloadHeader && Enum.IsDefined((EntryKind)payload[17]),
         RecordType.HardState => payload.Length == HardStatePayload,
         _ => false,
     };
@@ -69,6 +69,8 @@ internal static class RecordFrame
     public static long EntryIndex(ReadOnlySpan<byte> payload) => BinaryPrimitives.ReadInt64LittleEndian(payload[1..]);
 
     public static long EntryTerm(ReadOnlySpan<byte> payload) => BinaryPrimitives.ReadInt64LittleEndian(payload[9..]);
+
+    public static EntryKind EntryKindOf(ReadOnlySpan<byte> payload) => (EntryKind)payload[17];
 
     public static Entry ReadEntry(ReadOnlySpan<byte> payload) => new(
         EntryIndex(payload),

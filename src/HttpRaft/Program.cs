@@ -18,13 +18,15 @@ return await StartupGuard.RunAsync(args, async commandLine =>
     builder.Services.AddNodeLogging();
     builder.Services.AddProblemResponses();
     builder.Services.AddClientApiDocs();
-    builder.Services.AddSingleton<LongPollSlots>();
+    ReadOptions.AddReadOptions(builder.Services, builder.Configuration);
 
     var app = builder.Build();
     StartupGuard.CheckBeforeStart(app.Services);
 
     app.UseNodeRequestLogging();
     app.UseProblemResponses();
+    // Before Swagger and authentication: each port serves only its own routes, and a stranger learns nothing more.
+    app.UseHttpRaftPortSeparation();
     app.UseClientApiDocs();
     // After the problem responses, so a refusal is logged with its status; the schemes write their own problem bodies.
     app.UseAuthentication();
@@ -34,6 +36,7 @@ return await StartupGuard.RunAsync(args, async commandLine =>
     app.MapRequestApi().RequireApiKey(app.Services);
     app.MapLogApi().RequireApiKey(app.Services);
     app.MapStatusApi().RequireApiKey(app.Services);
+    app.MapClusterApi().RequireApiKey(app.Services);
     // Open to all, so load balancers and orchestrators can probe without a key.
     app.MapHealthApi();
 

@@ -34,13 +34,33 @@ public sealed class ReplicationTests
         // Raft paper §8 and dissertation §6.4: a leader commits a blank no-op entry at the start of its term.
         var disk = () => Logs.Disk(2, [1, 2], commit: 2);
         var cluster = Cluster.FromDisks(ClusterOptions.Default, disk(), disk(), disk());
+        cluster.Elect(0);
+        cluster[0].Raft.TransferLeadership(1);
+        cluster.Stabilize();
+
+        var leader = cluster[1];
+
+        Assert.Equal((Role.Leader, 4L), (leader.Role, leader.Term));
+        var noOp = leader.PersistedLog[^1];
+        Assert.Equal((4L, 4L, EntryKind.NoOp), (noOp.Index, noOp.Term, noOp.Kind));
+        Assert.All(cluster.Nodes, n => Assert.Equal(noOp, n.Applied[^1]));
+    }
+
+    [Fact]
+    public void The_first_leader_writes_the_bootstrap_configuration_as_its_terms_entry()
+    {
+        // Dissertation §4: the membership lives in the log. A log without a configuration entry (a new cluster, or a
+        // data directory from before membership changes) gets the bootstrap configuration, in place of the no-op.
+        var disk = () => Logs.Disk(2, [1, 2], commit: 2);
+        var cluster = Cluster.FromDisks(ClusterOptions.Default, disk(), disk(), disk());
 
         var leader = cluster.Elect(0);
 
-        Assert.Equal(3, leader.Term);
-        var noOp = leader.PersistedLog[^1];
-        Assert.Equal((3L, 3L, EntryKind.NoOp), (noOp.Index, noOp.Term, noOp.Kind));
-        Assert.All(cluster.Nodes, n => Assert.Equal(noOp, n.Applied[^1]));
+        var entry = leader.PersistedLog[^1];
+        Assert.Equal((3L, 3L, EntryKind.Configuration), (entry.Index, entry.Term, entry.Kind));
+        Assert.Equal([0, 1, 2], Configuration.Decode(entry.Data.Span).Voters);
+        Assert.All(cluster.Nodes, n => Assert.Equal(3L, n.Raft.ConfigurationIndex));
+        Assert.All(cluster.Nodes, n => Assert.Equal([0, 1, 2], n.Raft.Configuration.Voters));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
@@ -86,6 +87,15 @@ internal sealed class ChildProcess : IAsyncDisposable
         {
             // It exited in the meantime.
         }
+    }
+
+    /// <summary>Asks the process to stop as an operator or a container runtime does (SIGTERM): a node shuts down gracefully.</summary>
+    public void Terminate()
+    {
+        if (process.HasExited) return;
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })
+            ?? throw new InvalidOperationException("Could not run kill.");
+        kill.WaitForExit();
     }
 
     /// <summary>Everything captured, standard output then standard error, for a failure message.</summary>

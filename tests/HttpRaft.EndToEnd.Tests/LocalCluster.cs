@@ -17,7 +17,7 @@ internal sealed record ClusterNode(int Id, string Api, string Peer, string Worki
 /// <summary>The leader as <c>GET /status</c> names it: its id and API address.</summary>
 internal sealed record NodeRef(int Id, string Api);
 
-/// <summary>What <c>GET /status</c> reports (DESIGN §3); <see cref="Leader"/> is null while none is known.</summary>
+/// <summary>What <c>GET /status</c> reports (docs/design.md §3); <see cref="Leader"/> is null while none is known.</summary>
 internal sealed record NodeStatus(int Id, string Role, long Term, NodeRef? Leader, long CommitIndex, long LastIndex)
 {
     public bool IsLeader => Role.Equals("leader", StringComparison.OrdinalIgnoreCase);

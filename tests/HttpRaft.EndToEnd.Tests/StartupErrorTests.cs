@@ -6,7 +6,7 @@ using HttpRaft.Testing;
 namespace HttpRaft.EndToEnd.Tests;
 
 /// <summary>
-/// Configuration mistakes as a user meets them (DESIGN §2): the node exits with code 2 and says what is
+/// Configuration mistakes as a user meets them (docs/design.md §2): the node exits with code 2 and says what is
 /// wrong in one line on stderr, without a stack trace.
 /// </summary>
 public sealed class StartupErrorTests(ITestOutputHelper output)
@@ -49,9 +49,9 @@ public sealed class StartupErrorTests(ITestOutputHelper output)
         var error = await RunExpectingConfigurationErrorAsync(ThreeNodePeersJson(), "0", environment: new Dictionary<string, string>
         {
             ["HttpRaft__ApiKeys__0__Key"] = "a-long-enough-api-key-0123",
-            ["HttpRaft__ApiKeys__0__Scope"] = "admin",
+            ["HttpRaft__ApiKeys__0__Scope"] = "root",
         });
-        Assert.Contains("scope must be 'read' or 'write', not 'admin'", error, StringComparison.Ordinal);
+        Assert.Contains("scope must be 'read', 'write' or 'admin', not 'root'", error, StringComparison.Ordinal);
         Assert.DoesNotContain("a-long-enough-api-key-0123", error, StringComparison.Ordinal);
     }
 

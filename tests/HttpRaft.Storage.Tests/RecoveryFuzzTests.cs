@@ -11,7 +11,7 @@ namespace HttpRaft.Storage.Tests;
 /// ranges, a torn last segment, a few bytes cut out, garbage or zeros appended, segments deleted or invented).
 /// Left out, because this fuzz found that the format cannot detect it: whole records removed from a closed segment
 /// at record boundaries (by a cut, an excision, or a segment replaced by another), when the records that follow
-/// rewrite the log from an earlier index. Each record's checksum covers only itself; see the README's Security section. Opening it must end one of two ways,
+/// rewrite the log from an earlier index. Each record's checksum covers only itself; see docs/storage.md, Known limitation. Opening it must end one of two ways,
 /// within seconds: a <see cref="StorageCorruptedException"/>, or a log equal to what replaying some prefix of the
 /// written records gives (a torn tail cut off). Never another exception, a hang, or a log that was never written.
 /// </summary>

@@ -22,9 +22,9 @@ public sealed class RoundTripTests : IDisposable
     }
 
     [Fact]
-    public void A_keyed_entry_keeps_its_kind_across_a_reopen()
+    public void A_no_op_keeps_its_kind_across_a_reopen()
     {
-        var keyed = new Entry(1, 1, EntryKind.Keyed, Encoding.UTF8.GetBytes("envelope"));
+        var keyed = Entry.NoOp(1, 1);
         using (var storage = dir.Open()) storage.Save(new HardState(1, 0, 1), [keyed], sync: true);
 
         using var reopened = dir.Open();

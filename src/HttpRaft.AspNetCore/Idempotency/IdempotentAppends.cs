@@ -61,7 +61,7 @@ internal sealed class IdempotentAppends(long window)
     {
         foreach (var entry in committed)
         {
-            if (entry.Kind != EntryKind.Keyed || KeyedEnvelope.ReadHeader(entry.Data.Span) is not { } header) continue;
+            if (!entry.IsClientEntry || ClientPayload.KeyedHeaderOf(entry.Data.Span) is not { } header) continue;
             Learn(entry.Index, entry.Term, header);
         }
         if (committed.Count > 0) table.ForgetThrough(committed[^1].Index - window);

@@ -8,8 +8,8 @@ namespace HttpRaft.AspNetCore.Idempotency;
 internal sealed record KeyedHeader(string Key, byte[] RequestHash, int EntryCount);
 
 /// <summary>
-/// The data of an <see cref="HttpRaft.Consensus.EntryKind.Keyed"/> entry: <c>[key length u8][key ASCII][SHA-256 of the
-/// request, 32 bytes][entry count u32 LE][the client's first entry]</c>. The key travels in the log so every node,
+/// The envelope of the first entry of a keyed append, behind its <see cref="ClientPayload"/> tag: <c>[key length u8][key
+/// ASCII][SHA-256 of the request, 32 bytes][entry count u32 LE][the client's first entry]</c>. The key travels in the log so every node,
 /// and a new leader after failover, learns it by applying the entry; readers see only the client's bytes.
 /// </summary>
 internal static class KeyedEnvelope
@@ -38,16 +38,18 @@ internal static class KeyedEnvelope
         return hash.GetHashAndReset();
     }
 
-    public static byte[] Wrap(KeyedHeader header, ReadOnlySpan<byte> clientData)
+    /// <summary>The envelope's length around <paramref name="clientLength"/> bytes of client data.</summary>
+    public static int LengthOf(KeyedHeader header, int clientLength) => HeaderLength(Encoding.ASCII.GetByteCount(header.Key)) + clientLength;
+
+    /// <summary>Writes the envelope into <paramref name="destination"/>, which is exactly <see cref="LengthOf"/> bytes.</summary>
+    public static void Write(Span<byte> destination, KeyedHeader header, ReadOnlySpan<byte> clientData)
     {
         var keyLength = Encoding.ASCII.GetByteCount(header.Key);
-        var data = new byte[1 + keyLength + HashBytes + 4 + clientData.Length];
-        data[0] = (byte)keyLength;
-        Encoding.ASCII.GetBytes(header.Key, data.AsSpan(1, keyLength));
-        header.RequestHash.CopyTo(data.AsSpan(1 + keyLength, HashBytes));
-        BinaryPrimitives.WriteInt32LittleEndian(data.AsSpan(1 + keyLength + HashBytes), header.EntryCount);
-        clientData.CopyTo(data.AsSpan(HeaderLength(keyLength)));
-        return data;
+        destination[0] = (byte)keyLength;
+        Encoding.ASCII.GetBytes(header.Key, destination.Slice(1, keyLength));
+        header.RequestHash.CopyTo(destination.Slice(1 + keyLength, HashBytes));
+        BinaryPrimitives.WriteInt32LittleEndian(destination[(1 + keyLength + HashBytes)..], header.EntryCount);
+        clientData.CopyTo(destination[HeaderLength(keyLength)..]);
     }
 
     /// <summary>Reads the envelope's header; null when <paramref name="data"/> is too short to hold one (never written by this code).</summary>

@@ -31,12 +31,9 @@ public interface IRaftLog
     /// </summary>
     Task<AppendResult> AppendAsync(IReadOnlyList<ReadOnlyMemory<byte>> entries, string? idempotencyKey, CancellationToken cancellationToken = default);
 
-    /// <summary>The most entry data bytes one <see cref="ReadCommitted"/> page holds (4 MiB); a page always holds at least one entry.</summary>
-    const int MaxPageBytes = 4 * 1024 * 1024;
-
     /// <summary>
     /// Up to <paramref name="limit"/> committed client entries at or after <paramref name="fromIndex"/>, skipping internal
-    /// no-ops and showing only the client's bytes of keyed entries, and at most <see cref="MaxPageBytes"/> of entry data (but at least one entry).
+    /// no-ops and showing only the client's bytes of keyed entries, and at most <see cref="SizeLimits.MaxPageBytes"/> of entry data (but at least one entry).
     /// </summary>
     LogPage ReadCommitted(long fromIndex, int limit);
 
@@ -61,4 +58,12 @@ public interface IRaftLog
     /// returned once this node has applied up to it; null when leadership could not be confirmed in time.
     /// </summary>
     Task<long?> ReadIndexAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Hands leadership to <paramref name="targetId"/>, or to the most up-to-date voter when it is null (dissertation
+    /// §3.10), and waits until the target leads or the attempt ends: the leader stops taking appends (they wait, then
+    /// go to the new leader), catches the target up and tells it to campaign at once; after an election timeout without
+    /// success it serves again. Never throws for a protocol outcome.
+    /// </summary>
+    Task<TransferOutcome> TransferLeadershipAsync(int? targetId, CancellationToken cancellationToken = default);
 }

@@ -33,7 +33,8 @@ internal sealed class LocalRaftLog(NodeInbox inbox, NodeViewHolder views, IRaftS
         if (idempotencyKey is not null && !IdempotencyKey.IsValid(idempotencyKey)) throw new ArgumentException("Not a valid idempotency key.", nameof(idempotencyKey));
         // An entry larger than one AppendEntries message could never be replicated, and would wedge the log behind it.
         if (AnyLargerThan(entries, settings.MaxEntryBytes)) return Hinted(AppendResult.Failed(AppendOutcome.TooLarge, View.LeaderId));
-        var proposal = idempotencyKey is null ? new ProposeInput(entries) : Keyed(entries, idempotencyKey);
+        var keyed = idempotencyKey is null ? null : new KeyedHeader(idempotencyKey, KeyedEnvelope.HashOf(entries), entries.Count);
+        var proposal = new ProposeInput(ClientPayload.Frame(entries, keyed), keyed);
         var result = inbox.TryPostClient(proposal)
             ? await WaitAsync(proposal.Task, AppendResult.Failed(AppendOutcome.TimedOut, View.LeaderId), cancellationToken).ConfigureAwait(false)
             : AppendResult.Failed(inbox.IsClosed ? AppendOutcome.Stopped : AppendOutcome.Overloaded, View.LeaderId);
@@ -48,15 +49,6 @@ internal sealed class LocalRaftLog(NodeInbox inbox, NodeViewHolder views, IRaftS
             if (entries[i].Length > maxBytes) return true;
         }
         return false;
-    }
-
-    /// <summary>A proposal whose first entry carries the key and the hash of all the entries (the key covers the whole append).</summary>
-    private static ProposeInput Keyed(IReadOnlyList<ReadOnlyMemory<byte>> entries, string key)
-    {
-        var header = new KeyedHeader(key, KeyedEnvelope.HashOf(entries), entries.Count);
-        var payloads = entries.ToArray();
-        payloads[0] = KeyedEnvelope.Wrap(header, entries[0].Span);
-        return new ProposeInput(payloads, header);
     }
 
     private AppendResult Hinted(AppendResult result) => result with { LeaderApi = settings.ApiOf(result.LeaderId) };
@@ -74,14 +66,14 @@ internal sealed class LocalRaftLog(NodeInbox inbox, NodeViewHolder views, IRaftS
             // Entries stops reading at the bytes still allowed (the stores' reads are thread-safe; applied entries
             // are durable and never truncated, so [next, high) is always in range), so a page of large entries
             // never loads more than about MaxPageBytes.
-            var chunk = storage.Entries(next, high, IRaftLog.MaxPageBytes - bytes);
+            var chunk = storage.Entries(next, high, SizeLimits.MaxPageBytes - bytes);
             if (chunk.Count == 0) break;
             foreach (var entry in chunk)
             {
                 if (!entry.IsClientEntry) continue;
                 var client = ClientView(entry);
                 // Always at least one entry, so a client can page past any entry whatever its size.
-                if (page.Count > 0 && bytes + client.Data.Length > IRaftLog.MaxPageBytes) return new LogPage(page, appliedIndex);
+                if (page.Count > 0 && bytes + client.Data.Length > SizeLimits.MaxPageBytes) return new LogPage(page, appliedIndex);
                 bytes += client.Data.Length;
                 page.Add(client);
             }
@@ -97,9 +89,9 @@ internal sealed class LocalRaftLog(NodeInbox inbox, NodeViewHolder views, IRaftS
         return found.Count == 1 ? ClientView(found[0]) : null;
     }
 
-    /// <summary>What a reader sees of an entry: a keyed entry without its envelope, so retries and readers see the client's bytes only.</summary>
+    /// <summary>What a reader sees of an entry: a client entry without the host's framing, so readers see the client's bytes only.</summary>
     private static Entry ClientView(Entry entry) =>
-        entry.Kind == EntryKind.Keyed ? entry with { Data = KeyedEnvelope.ClientData(entry.Data) } : entry;
+        entry.IsClientEntry ? entry with { Data = ClientPayload.ClientData(entry.Data) } : entry;
 
     public Task<bool> WaitForAppliedAsync(long index, TimeSpan timeout, CancellationToken cancellationToken = default) =>
         views.Applied.WaitForAsync(index, timeout, time, cancellationToken);
@@ -116,6 +108,16 @@ internal sealed class LocalRaftLog(NodeInbox inbox, NodeViewHolder views, IRaftS
         var read = new ReadIndexInput();
         if (!inbox.TryPostClient(read)) return null;
         return await WaitAsync(read.Task, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<TransferOutcome> TransferLeadershipAsync(int? targetId, CancellationToken cancellationToken = default)
+    {
+        var request = new TransferInput(targetId ?? RaftNode.None);
+        var outcome = inbox.TryPostClient(request)
+            // The core gives up after one election timeout; the new leader's first message may take a heartbeat more.
+            ? await WaitAsync(request.Task, new TransferOutcome(TransferStatus.TimedOut, View.LeaderId), cancellationToken).ConfigureAwait(false)
+            : new TransferOutcome(inbox.IsClosed ? TransferStatus.Stopped : TransferStatus.TimedOut, View.LeaderId);
+        return outcome with { LeaderApi = settings.ApiOf(outcome.LeaderId) };
     }
 
     /// <summary>Waits for the loop's answer up to the commit timeout; the loop may still complete the request later, harmlessly.</summary>

@@ -2,5 +2,8 @@ using HttpRaft.Consensus;
 
 namespace HttpRaft.AspNetCore;
 
-/// <summary>A page of committed client entries (no-ops left out) and the commit index they were read at.</summary>
-public sealed record LogPage(IReadOnlyList<Entry> Entries, long CommitIndex);
+/// <summary>
+/// A page of committed client entries (no-ops left out) and the applied index it was read at: the highest index this
+/// node has applied, so every entry up to it is readable here (the commit index may run a batch ahead of it).
+/// </summary>
+public sealed record LogPage(IReadOnlyList<Entry> Entries, long AppliedIndex);

@@ -28,8 +28,8 @@ internal abstract class NodeRequest<T> : NodeInput
 }
 
 /// <summary>
-/// Client payloads to append; once appended it remembers where, so the commit can be matched to it. A keyed
-/// proposal's first payload is already wrapped in its <see cref="Idempotency.KeyedEnvelope"/>.
+/// Client payloads to append, already framed by <see cref="ClientPayload"/> (a keyed proposal's first payload in its
+/// <see cref="Idempotency.KeyedEnvelope"/>); once appended it remembers where, so the commit can be matched to it.
 /// </summary>
 internal sealed class ProposeInput(IReadOnlyList<ReadOnlyMemory<byte>> payloads, Idempotency.KeyedHeader? keyed = null) : NodeRequest<AppendResult>
 {
@@ -37,8 +37,6 @@ internal sealed class ProposeInput(IReadOnlyList<ReadOnlyMemory<byte>> payloads,
 
     /// <summary>The idempotency key and request hash this append carries, or null for a plain append.</summary>
     public Idempotency.KeyedHeader? Keyed { get; } = keyed;
-
-    public EntryKind FirstKind => Keyed is null ? EntryKind.Normal : EntryKind.Keyed;
 
     public long FirstIndex { get; private set; }
 
@@ -54,3 +52,12 @@ internal sealed class ReadIndexInput : NodeRequest<long?>;
 
 /// <summary>A request for the core's status.</summary>
 internal sealed class StatusInput : NodeRequest<RaftStatus>;
+
+/// <summary>A request to hand leadership to <see cref="TargetId"/>, or to the most up-to-date voter when it is <see cref="RaftNode.None"/>.</summary>
+internal sealed class TransferInput(int targetId) : NodeRequest<TransferOutcome>
+{
+    public int TargetId { get; } = targetId;
+}
+
+/// <summary>Completes once no client waits on this node for a commit or a transfer: a stopping node lets them finish first.</summary>
+internal sealed class DrainInput : NodeRequest<bool>;

@@ -9,18 +9,20 @@ using Microsoft.Extensions.Options;
 namespace HttpRaft.AspNetCore.Node;
 
 /// <summary>
-/// The one task that owns the consensus core (DESIGN §1): it waits for input, drains everything waiting in the
+/// The one task that owns the consensus core (docs/design.md §1.1): it waits for input, drains everything waiting in the
 /// inbox and steps the core with it, then carries out each <see cref="Ready"/> in order: persist (one sync per
 /// batch), send, apply (complete waiting clients), advance. Nothing else touches the <see cref="RaftNode"/>.
+/// When the host stops, a leader first hands leadership over and lets waiting clients finish (<see cref="StoppingAsync"/>).
 /// </summary>
 internal sealed class NodeLoop(
     NodeInbox inbox,
     IRaftStorage storage,
     IPeerTransport transport,
     NodeViewHolder views,
+    PeerStreamLifetime peerStreams,
     IOptions<RaftHostOptions> options,
     TimeProvider time,
-    ILogger<NodeLoop> logger) : BackgroundService
+    ILogger<NodeLoop> logger) : BackgroundService, IHostedLifecycleService
 {
     // Bounds one batch so a flood of input cannot delay persisting and answering what was already stepped.
     private const int MaxInputsPerBatch = 4096;
@@ -29,8 +31,11 @@ internal sealed class NodeLoop(
     private readonly CommitWaiters waiters = new();
     private readonly PendingReads reads = new();
     private readonly IdempotentAppends keyed = new(options.Value.IdempotencyWindow);
+    private readonly LeadershipTransfers transfers = new();
+    private readonly List<DrainInput> drains = [];
     private RaftNode? core;
     private long ticks;
+    private long leadershipLostAtTick = -1;
     private long applied;
     private long appliedTerm;
 
@@ -109,6 +114,12 @@ internal sealed class NodeLoop(
             case StatusInput status:
                 status.Complete(Core.Status());
                 break;
+            case TransferInput transfer:
+                transfers.Start(transfer, Core);
+                break;
+            case DrainInput drain:
+                drains.Add(drain);
+                break;
         }
     }
 
@@ -119,17 +130,35 @@ internal sealed class NodeLoop(
         Core.Tick();
         // Two election timeouts is ample for a read round trip; older unanswered reads were lost.
         if (ticks % settings.ElectionTicks == 0) reads.ExpireAskedBefore(ticks - 2 * settings.ElectionTicks);
+        FailWaitersLongAfterLeadershipLost();
+    }
+
+    /// <summary>
+    /// A deposed leader's appends usually commit under the next leader within a round trip of its election, and their
+    /// clients should hear "committed" rather than "unsure". Those not committed two election timeouts after leadership
+    /// was lost are answered as unsure now, so a client retries instead of waiting out the commit timeout.
+    /// </summary>
+    private void FailWaitersLongAfterLeadershipLost()
+    {
+        if (leadershipLostAtTick < 0 || ticks - leadershipLostAtTick < 2 * settings.ElectionTicks) return;
+        leadershipLostAtTick = -1;
+        if (waiters.Count > 0) waiters.FailAll(AppendOutcome.LeadershipLost, Core.LeaderId, Core.Term);
     }
 
     private void Propose(ProposeInput proposal)
     {
         if (proposal.Keyed is not null && !keyed.Admit(proposal, LeaderCatchingUp, Core.LeaderId)) return;
-        var result = Core.Propose(proposal.Payloads, proposal.FirstKind);
+        var result = Core.Propose(proposal.Payloads);
         if (result.Accepted)
         {
             proposal.Appended(result);
             waiters.Add(proposal);
             if (proposal.Keyed is not null) keyed.Proposed(proposal);
+            return;
+        }
+        if (result.Rejection == ProposeRejection.Transferring)
+        {
+            transfers.Hold(proposal);
             return;
         }
         var outcome = result.Rejection == ProposeRejection.Overloaded ? AppendOutcome.Overloaded : AppendOutcome.NotLeader;
@@ -161,6 +190,21 @@ internal sealed class NodeLoop(
             reads.OnApplied(applied);
             Core.Advance(ready);
         }
+        SettleTransfers();
+    }
+
+    /// <summary>Answers transfers that ended, proposes the appends they held back, and answers drains once nothing waits.</summary>
+    private void SettleTransfers()
+    {
+        if (transfers.HasWork)
+        {
+            foreach (var proposal in transfers.Settle(Core)) Propose(proposal);
+            // Proposing may have produced work of its own.
+            if (Core.HasReady) HandleReadies();
+        }
+        if (drains.Count == 0 || waiters.Count > 0 || transfers.HasWork) return;
+        foreach (var drain in drains) drain.Complete(true);
+        drains.Clear();
     }
 
     private void Apply(IReadOnlyList<Entry> committed)
@@ -177,8 +221,14 @@ internal sealed class NodeLoop(
     private void OnSoftState(SoftState soft)
     {
         HostLog.RoleChanged(logger, soft.Role, soft.Term, soft.LeaderId);
-        if (soft.Role != Role.Leader && waiters.Count > 0) waiters.FailAll(AppendOutcome.LeadershipLost, soft.LeaderId, soft.Term);
-        if (soft.Role != Role.Leader) keyed.OnLeadershipLost(soft.LeaderId, soft.Term);
+        if (soft.Role == Role.Leader)
+        {
+            leadershipLostAtTick = -1;
+            return;
+        }
+        // Waiters stay: what this node appended may still commit under the next leader (see FailWaitersLongAfterLeadershipLost).
+        if (waiters.Count > 0 && leadershipLostAtTick < 0) leadershipLostAtTick = ticks;
+        keyed.OnLeadershipLost(soft.LeaderId, soft.Term);
     }
 
     /// <summary>The core; set before the loop reads its first input.</summary>
@@ -190,9 +240,12 @@ internal sealed class NodeLoop(
     private void Shutdown()
     {
         inbox.Close();
+        peerStreams.End();
         waiters.FailAll(AppendOutcome.Stopped, RaftNode.None, 0);
         reads.FailAll();
         keyed.FailAll();
+        transfers.FailAll();
+        foreach (var drain in drains) drain.Complete(false);
         while (inbox.Reader.TryRead(out var input))
         {
             switch (input)
@@ -200,7 +253,44 @@ internal sealed class NodeLoop(
                 case ProposeInput proposal: proposal.Complete(AppendResult.Failed(AppendOutcome.Stopped, RaftNode.None)); break;
                 case ReadIndexInput read: read.Complete(null); break;
                 case StatusInput status when core is not null: status.Complete(core.Status()); break;
+                case TransferInput transfer: transfer.Complete(new TransferOutcome(TransferStatus.Stopped, RaftNode.None)); break;
+                case DrainInput drain: drain.Complete(false); break;
             }
         }
     }
+
+    /// <summary>One election timeout: how long a stopping node gives each of its hand-over steps.</summary>
+    private TimeSpan ElectionTimeout => TimeSpan.FromMilliseconds(settings.ElectionTicks * settings.TickIntervalMs);
+
+    /// <summary>
+    /// Runs when the host starts stopping, before the server stops taking requests (as etcd and rqlite do on a graceful
+    /// stop): a leader hands leadership to the most up-to-date voter, so the cluster has a leader again within a round
+    /// trip instead of an election timeout; then clients still waiting on this node get their answer (committed, or the
+    /// new leader to retry with) before the peer streams that carry those answers are cut. Each step is bounded by an
+    /// election timeout.
+    /// </summary>
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (views.Current.IsLeader && settings.Peers.Count > 1) await AskAsync(new TransferInput(RaftNode.None), cancellationToken).ConfigureAwait(false);
+            await AskAsync(new DrainInput(), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            peerStreams.End();
+        }
+    }
+
+    private async Task AskAsync<T>(NodeRequest<T> request, CancellationToken cancellationToken)
+    {
+        if (!inbox.TryPostClient(request)) return;
+        await ((Task)request.Task.WaitAsync(ElectionTimeout, time, cancellationToken)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

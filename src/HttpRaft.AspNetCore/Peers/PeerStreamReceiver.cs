@@ -20,18 +20,19 @@ namespace HttpRaft.AspNetCore.Peers;
 /// A frame that does not decode or validate ends the stream with 400: nothing after it can be trusted.
 /// </summary>
 internal sealed class PeerStreamReceiver(
-    NodeInbox inbox, NodeViewHolder views, IOptions<RaftHostOptions> options, IHostApplicationLifetime lifetime, ILogger<PeerStreamReceiver> logger)
+    NodeInbox inbox, NodeViewHolder views, IOptions<RaftHostOptions> options, PeerStreamLifetime lifetime, ILogger<PeerStreamReceiver> logger)
 {
-    public const string Path = PeerRoute.Prefix + "/stream";
+    public const string Path = PeerEndpoints.Prefix + "/stream";
 
     private readonly RaftHostOptions settings = options.Value;
+    private readonly SizeLimits limits = options.Value.Limits;
 
     public async Task<Results<Accepted, ProblemHttpResult>> ReceiveAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         AllowEndlessBody(context);
         // The stream never ends by itself: end it when this node stops, or the server would wait out its shutdown timeout.
-        using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.Ending);
         try
         {
             var problem = await ReadFramesAsync(context.Request.BodyReader, ending.Token).ConfigureAwait(false);
@@ -39,7 +40,7 @@ internal sealed class PeerStreamReceiver(
             HostLog.RejectedMessage(logger, Path, problem);
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, detail: problem);
         }
-        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (lifetime.Ending.IsCancellationRequested)
         {
             // Cut the connection: the server would otherwise try to drain a body the peer never stops sending.
             context.Abort();
@@ -77,10 +78,10 @@ internal sealed class PeerStreamReceiver(
     /// <summary>Decodes and validates every whole frame in <paramref name="buffer"/>; stops at the first bad one.</summary>
     private string? TakeFrames(ref ReadOnlySequence<byte> buffer, List<Message> messages)
     {
-        while (PeerFrame.TryRead(ref buffer, settings.MaxPeerMessageBytes, out var message, out var error))
+        while (PeerFrame.TryRead(ref buffer, limits.MaxPeerFrameBytes, out var message, out var error))
         {
             if (error is not null) return $"Malformed frame: {error}";
-            var problem = PeerMessageValidator.Validate(message!, settings.Id, settings.Peers.Count, PeerMessageLimits.For(settings, views.Current.Term));
+            var problem = PeerMessageValidator.Validate(message!, settings.Id, settings.Peers.Count, PeerMessageLimits.For(limits, views.Current.Term));
             if (problem is not null) return $"Invalid {message!.GetType().Name}: {problem}";
             messages.Add(message!);
         }

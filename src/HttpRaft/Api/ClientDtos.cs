@@ -38,7 +38,7 @@ internal sealed record LogEntry(long Index, long Term, string Entry)
 
 /// <summary>A page of committed client entries.</summary>
 /// <param name="Entries">Committed client entries from the requested index on, in index order (internal no-op entries are left out, so indexes may skip).</param>
-/// <param name="CommitIndex">This node's commit index when the page was read.</param>
+/// <param name="CommitIndex">The highest index this node had committed and applied when the page was read: every committed entry up to it is visible here. (The contract's name; the node's applied index is what it reports.)</param>
 /// <param name="Consistency">`local` or `linearizable`: what the page is guaranteed to reflect.</param>
 /// <param name="ReadIndex">For a linearizable read, the commit index the leader confirmed; the page reflects at least this much.</param>
 internal sealed record LogPageResponse(

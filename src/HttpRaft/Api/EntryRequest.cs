@@ -1,7 +1,5 @@
 using System.Text;
-using System.Text.Json;
 using HttpRaft.AspNetCore;
-using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
 namespace HttpRaft.Api;
@@ -14,9 +12,6 @@ namespace HttpRaft.Api;
 /// <param name="Entries">Several texts to append in one go, in order (<c>POST /log</c> only; instead of <c>entry</c>).</param>
 internal sealed record EntryRequest(string? Entry = null, IReadOnlyList<string>? Entries = null)
 {
-    /// <summary>The most entries one batch may hold.</summary>
-    public const int MaxBatchEntries = 10_000;
-
     private const string Shape = "a JSON object with a string \"entry\" or an array of strings \"entries\"";
 
     /// <summary>True for a batch (<c>entries</c>).</summary>
@@ -51,19 +46,8 @@ internal sealed record EntryRequest(string? Entry = null, IReadOnlyList<string>?
     /// </summary>
     public static async ValueTask<EntryRequest?> BindAsync(HttpContext context)
     {
-        var services = context.RequestServices;
-        var json = services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-        EntryRequest? request;
-        try
-        {
-            request = await JsonSerializer.DeserializeAsync<EntryRequest>(context.Request.Body, json, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (JsonException e)
-        {
-            throw new BadHttpRequestException($"The body must be {Shape}: {e.Message}", StatusCodes.Status400BadRequest, e);
-        }
-        if (request is null) throw new BadHttpRequestException($"The body must be {Shape}, not null.");
-        request.Validate(services.GetRequiredService<IOptions<RaftHostOptions>>().Value.MaxEntryBytes);
+        var request = (await JsonBody.ReadAsync<EntryRequest>(context, Shape).ConfigureAwait(false))!;
+        request.Validate(context.RequestServices.GetRequiredService<IOptions<RaftHostOptions>>().Value.MaxEntryBytes);
         return request;
     }
 
@@ -71,7 +55,7 @@ internal sealed record EntryRequest(string? Entry = null, IReadOnlyList<string>?
     {
         if ((Entry is null) == (Entries is null)) throw new BadHttpRequestException($"The body must be {Shape}: exactly one of the two.");
         if (Entries is { Count: 0 }) throw new BadHttpRequestException("\"entries\" must hold at least one entry.");
-        if (Entries is { Count: > MaxBatchEntries }) throw new BadHttpRequestException($"\"entries\" may hold at most {MaxBatchEntries} entries.", StatusCodes.Status413PayloadTooLarge);
+        if (Entries is { Count: > SizeLimits.MaxBatchEntries }) throw new BadHttpRequestException($"\"entries\" may hold at most {SizeLimits.MaxBatchEntries} entries.", StatusCodes.Status413PayloadTooLarge);
         foreach (var text in Entries ?? [Entry!])
         {
             if (text is null) throw new BadHttpRequestException("\"entries\" must hold strings, not null.");

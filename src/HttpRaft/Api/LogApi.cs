@@ -23,7 +23,7 @@ internal static class LogApi
             .WithSummary("Append an entry")
             .WithDescription(
                 "Appends `entry` and answers 201 with its index and term once committed; or appends a batch `entries` " +
-                $"(at most {EntryRequest.MaxBatchEntries}) all or nothing at consecutive indexes, and answers with the first " +
+                $"(at most {SizeLimits.MaxBatchEntries}) all or nothing at consecutive indexes, and answers with the first " +
                 "`index` and the `lastIndex`. A follower answers 307 to the " +
                 "leader's `/log` (Location header, and `leader` in the body); with no leader known, or if the entry does " +
                 "not commit within the commit timeout, 503 with Retry-After. With an `Idempotency-Key` header (1–128 visible " +
@@ -40,7 +40,7 @@ internal static class LogApi
                 $"Committed client entries from `index` (default 1), at most `limit` (default {DefaultLimit}, max the node's `maxPageEntries`, 1000 unless configured). " +
                 "Internal no-op entries (one per leader term) are left out, so indexes may skip; every entry appears at the " +
                 "index its append was acknowledged with. A page also holds at most " +
-                $"{IRaftLog.MaxPageBytes / (1024 * 1024)} MiB of entry data (but always at least one entry): page on from the last index returned. " +
+                $"{SizeLimits.MaxPageBytes / (1024 * 1024)} MiB of entry data (but always at least one entry): page on from the last index returned. " +
                 $"`wait` (milliseconds, at most {LogTail.MaxWaitMs}) long-polls: the answer comes as soon as an entry at or after `index` " +
                 "is committed here, or as an empty page when the wait expires (429 when too many long-polls wait). " +
                 $"`consistency`: {ReadConsistency.Accepted}. `linearizable` reflects every append acknowledged before the request " +
@@ -82,7 +82,7 @@ internal static class LogApi
         : TypedResults.Created($"/log/{result.FirstIndex}", new AppendedEntry(result.FirstIndex, result.Term));
 
     private static async Task<Results<Ok<LogPageResponse>, ProblemHttpResult>> ReadPageAsync(
-        IRaftLog log, LongPollSlots slots, TimeProvider time, IHostApplicationLifetime lifetime, IOptions<RaftHostOptions> options,
+        IRaftLog log, LongPollSlots slots, TimeProvider time, IHostApplicationLifetime lifetime, IOptions<ReadOptions> options,
         HttpResponse response, CancellationToken cancellationToken, long index = 1, int limit = DefaultLimit, int wait = 0, string? consistency = null)
     {
         if (index < 1) return BadQuery("index must be at least 1");
@@ -96,9 +96,9 @@ internal static class LogApi
         var page = wait > 0
             ? await LogTail.ReadAsync(log, index, limit, TimeSpan.FromMilliseconds(wait), time, lifetime.ApplicationStopping, cancellationToken).ConfigureAwait(false)
             : log.ReadCommitted(index, limit);
-        ReadConsistency.Stamp(response, level, page.CommitIndex, readIndex);
+        ReadConsistency.Stamp(response, level, page.AppliedIndex, readIndex);
         var shownReadIndex = level == Consistency.Linearizable ? readIndex : (long?)null;
-        return TypedResults.Ok(new LogPageResponse(page.Entries.Select(LogEntry.From).ToList(), page.CommitIndex, level.Name(), shownReadIndex));
+        return TypedResults.Ok(new LogPageResponse(page.Entries.Select(LogEntry.From).ToList(), page.AppliedIndex, level.Name(), shownReadIndex));
     }
 
     private static async Task<Results<Ok<LogEntry>, ProblemHttpResult>> ReadOneAsync(

@@ -23,7 +23,7 @@ internal static class LogTail
             var remaining = wait - time.GetElapsedTime(start);
             if (page.Entries.Count > 0 || remaining <= TimeSpan.Zero) return page;
             // Nothing yet at or after index (or only no-ops): wait for the next applied batch beyond what this page saw.
-            var next = Math.Max(index, page.CommitIndex + 1);
+            var next = Math.Max(index, page.AppliedIndex + 1);
             try
             {
                 if (!await log.WaitForAppliedAsync(next, remaining, either.Token).ConfigureAwait(false)) return log.ReadCommitted(index, limit);

@@ -4,10 +4,10 @@ using Microsoft.Extensions.Options;
 namespace HttpRaft.Api;
 
 /// <summary>
-/// Counts the long-polls (<c>GET /log?wait=</c>) in progress, at most <see cref="RaftHostOptions.MaxLongPolls"/>, so
+/// Counts the long-polls (<c>GET /log?wait=</c>) in progress, at most <see cref="ReadOptions.MaxLongPolls"/>, so
 /// readers cannot make a node hold unbounded requests; one over the limit gets 429.
 /// </summary>
-internal sealed class LongPollSlots(IOptions<RaftHostOptions> options)
+internal sealed class LongPollSlots(IOptions<ReadOptions> options)
 {
     private readonly int capacity = options.Value.MaxLongPolls;
     private int taken;

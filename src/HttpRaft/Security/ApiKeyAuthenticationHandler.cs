@@ -8,7 +8,8 @@ namespace HttpRaft.Security;
 
 /// <summary>
 /// The <c>ApiKey</c> authentication scheme: a client presents <c>Authorization: Bearer &lt;key&gt;</c>; a known key
-/// becomes a principal with its scopes as claims (<c>write</c> implies <c>read</c>). 401 and 403 are problem details.
+/// becomes a principal with its scopes as claims (<c>admin</c> implies <c>write</c>, which implies <c>read</c>). 401 and 403
+/// are problem details.
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -25,9 +26,7 @@ internal sealed class ApiKeyAuthenticationHandler(
         var token = BearerToken.From(Request);
         if (token is null) return Task.FromResult(AuthenticateResult.NoResult());
         if (keys.ScopeOf(token) is not { } scope) return Task.FromResult(AuthenticateResult.Fail("unknown API key"));
-        var claims = scope == ApiScopes.Write
-            ? new[] { new Claim(ApiScopes.ClaimType, ApiScopes.Read), new Claim(ApiScopes.ClaimType, ApiScopes.Write) }
-            : [new Claim(ApiScopes.ClaimType, ApiScopes.Read)];
+        var claims = ApiScopes.Implied(scope).Select(s => new Claim(ApiScopes.ClaimType, s));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name));
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name)));
     }
@@ -42,5 +41,5 @@ internal sealed class ApiKeyAuthenticationHandler(
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        AuthProblem.ForbidAsync(Context, "This API key may only read; appending needs a key with the write scope.");
+        AuthProblem.ForbidAsync(Context, $"This API key's scope does not allow this route: it needs the {ClientScopeHandler.ScopeFor(Context)} scope (appending needs write, changing the cluster needs admin).");
 }

@@ -16,7 +16,10 @@ internal sealed class ApiKeyOptions
     /// <summary>The key itself, at least <see cref="ClientApiOptionsValidator.MinKeyLength"/> characters.</summary>
     public string? Key { get; set; }
 
-    /// <summary><c>read</c> (GET routes) or <c>write</c> (appends, and everything <c>read</c> allows); default <c>read</c>, the least privilege.</summary>
+    /// <summary>
+    /// <c>read</c> (GET routes), <c>write</c> (appends, and everything <c>read</c> allows) or <c>admin</c> (the routes that
+    /// change the cluster, and everything <c>write</c> allows); default <c>read</c>, the least privilege.
+    /// </summary>
     public string Scope { get; set; } = ApiScopes.Read;
 }
 
@@ -26,4 +29,16 @@ internal static class ApiScopes
     public const string ClaimType = "scope";
     public const string Read = "read";
     public const string Write = "write";
+    public const string Admin = "admin";
+
+    /// <summary>The scopes a key of <paramref name="scope"/> holds: <c>admin</c> implies <c>write</c>, which implies <c>read</c>.</summary>
+    public static string[] Implied(string scope) => scope switch
+    {
+        Admin => [Read, Write, Admin],
+        Write => [Read, Write],
+        _ => [Read],
+    };
+
+    /// <summary>True for a scope a key may be configured with.</summary>
+    public static bool IsKnown(string? scope) => scope is Read or Write or Admin;
 }

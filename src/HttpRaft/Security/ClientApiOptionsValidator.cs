@@ -15,7 +15,7 @@ internal sealed class ClientApiOptionsValidator : IValidateOptions<ClientApiOpti
         {
             var key = options.ApiKeys[i];
             if (key.Key is null || key.Key.Trim().Length < MinKeyLength) return ValidateOptionsResult.Fail($"ApiKeys:{i}: the key must be at least {MinKeyLength} characters");
-            if (key.Scope is not (ApiScopes.Read or ApiScopes.Write)) return ValidateOptionsResult.Fail($"ApiKeys:{i}: scope must be 'read' or 'write', not '{key.Scope}'");
+            if (!ApiScopes.IsKnown(key.Scope)) return ValidateOptionsResult.Fail($"ApiKeys:{i}: scope must be 'read', 'write' or 'admin', not '{key.Scope}'");
         }
         var distinct = options.ApiKeys.Select(k => k.Key).Distinct(StringComparer.Ordinal).Count();
         return distinct == options.ApiKeys.Count ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail("ApiKeys: the same key is listed twice");

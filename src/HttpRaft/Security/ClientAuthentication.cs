@@ -29,4 +29,7 @@ internal static class ClientAuthentication
     /// </summary>
     public static RouteGroupBuilder RequireApiKey(this RouteGroupBuilder group, IServiceProvider services) =>
         services.GetRequiredService<ApiKeyRing>().Enabled ? group.RequireAuthorization(PolicyName) : group;
+
+    /// <summary>Marks every route of <paramref name="group"/> as one that changes the cluster: with API keys configured, it needs the <c>admin</c> scope.</summary>
+    public static RouteGroupBuilder RequireAdminScope(this RouteGroupBuilder group) => group.WithMetadata(new AdminScopeMetadata());
 }

@@ -6,7 +6,7 @@ using HttpRaft.Security;
 namespace HttpRaft.Startup;
 
 /// <summary>
-/// Reads <c>peers.json</c> (DESIGN §2: <c>{"peers": [...], "apis": [...]}</c> plus optional settings such as
+/// Reads <c>peers.json</c> (docs/design.md §2: <c>{"peers": [...], "apis": [...]}</c> plus optional settings such as
 /// <c>dataDir</c> or <c>electionTicks</c>) into configuration keys under the <c>HttpRaft</c> section.
 /// </summary>
 internal static class ClusterFile
@@ -43,7 +43,7 @@ internal static class ClusterFile
         if (!property.Name.Equals("tls", StringComparison.OrdinalIgnoreCase)) return;
         if (property.Value.ValueKind != JsonValueKind.Object) throw new StartupException("peers.json: tls must be an object such as {\"certificate\": \"node.pfx\"}");
         var unknown = property.Value.EnumerateObject().FirstOrDefault(p => !TlsKeys.Contains(p.Name));
-        if (unknown.Value.ValueKind != JsonValueKind.Undefined) throw new StartupException($"peers.json: unknown key tls.{unknown.Name} (see the Security section of the README)");
+        if (unknown.Value.ValueKind != JsonValueKind.Undefined) throw new StartupException($"peers.json: unknown key tls.{unknown.Name} (see TLS in docs/operations.md)");
     }
 
     private static JsonDocument Parse(string path)

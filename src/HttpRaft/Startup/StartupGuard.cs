@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using HttpRaft.AspNetCore;
+using HttpRaft.Api;
 using HttpRaft.AspNetCore.Security;
 using HttpRaft.Security;
 using HttpRaft.Storage;
@@ -11,7 +12,7 @@ using Microsoft.Extensions.Options;
 namespace HttpRaft.Startup;
 
 /// <summary>
-/// Turns configuration problems into one line on stderr and exit code 2 (DESIGN §2), and checks what can be
+/// Turns configuration problems into one line on stderr and exit code 2 (docs/design.md §2), and checks what can be
 /// checked before the host starts, so that no stack trace or half-started host is the user's first sight.
 /// </summary>
 internal static class StartupGuard
@@ -39,6 +40,7 @@ internal static class StartupGuard
     {
         var settings = services.GetRequiredService<IOptions<RaftHostOptions>>().Value;
         _ = services.GetService<IOptions<ClientApiOptions>>()?.Value;
+        _ = services.GetService<IOptions<ReadOptions>>()?.Value;
         EnsureFree("peer", settings.PeerAddress);
         EnsureFree("API", settings.ApiAddress);
         CheckCertificates(settings);

@@ -9,17 +9,29 @@ internal sealed class Cluster
 {
     private readonly HashSet<(int From, int To)> cutLinks = [];
     private readonly List<Func<Message, bool>> ignored = [];
+    private readonly List<TestNode> nodes;
 
     private Cluster(ClusterOptions options, IReadOnlyList<MemoryStorage?> disks)
     {
         Options = options;
         var members = Enumerable.Range(0, disks.Count).ToArray();
-        Nodes = members.Select(id => new TestNode(id, members, options, disks[id])).ToArray();
+        nodes = [.. members.Select(id => new TestNode(id, members, options, disks[id]))];
     }
 
     public ClusterOptions Options { get; }
 
-    public IReadOnlyList<TestNode> Nodes { get; }
+    public IReadOnlyList<TestNode> Nodes => nodes;
+
+    /// <summary>
+    /// Starts a node with the next id that knows no configuration, as a server joining a running cluster does: it
+    /// learns the membership from the log a leader sends it, once a configuration change has added it.
+    /// </summary>
+    public TestNode AddNode()
+    {
+        var node = new TestNode(nodes.Count, [], Options);
+        nodes.Add(node);
+        return node;
+    }
 
     public TestNode this[int id] => Nodes[id];
 

@@ -6,7 +6,7 @@ namespace HttpRaft.Consensus.Tests.Harness;
 /// </summary>
 internal sealed record ClusterOptions
 {
-    private static readonly RaftConfig Defaults = new() { Id = 0, Members = [0] };
+    private static readonly RaftConfig Defaults = new() { Id = 0, Bootstrap = Configuration.Bootstrap([0]) };
 
     public int ElectionTicks { get; init; } = Defaults.ElectionTicks;
 
@@ -37,7 +37,7 @@ internal sealed record ClusterOptions
     public RaftConfig ConfigFor(int id, IReadOnlyList<int> members, int incarnation, long applied) => new()
     {
         Id = id,
-        Members = members,
+        Bootstrap = Configuration.Bootstrap(members),
         ElectionTicks = ElectionTicks,
         HeartbeatTicks = HeartbeatTicks,
         PreVote = PreVote,

@@ -23,7 +23,7 @@ internal sealed class SimNode(int id, IReadOnlyList<int> members, Func<RaftConfi
 
     public void Start(int seed)
     {
-        Raft = new RaftNode(configure(new RaftConfig { Id = Id, Members = members, Random = new Random(seed) }), Storage);
+        Raft = new RaftNode(configure(new RaftConfig { Id = Id, Bootstrap = Configuration.Bootstrap(members), Random = new Random(seed) }), Storage);
         LastApplied = 0;
     }
 

@@ -13,6 +13,20 @@ internal sealed partial class SimulationRun
         else if (roll < 0.006) Heal();
         else if (roll < 0.007) Crash(nodes[random.Next(nodes.Length)]);
         else if (roll < 0.011) RestartSomeDownNode();
+        else if (roll < 0.013) TransferLeadership();
+    }
+
+    /// <summary>The leader (if any is up) hands over to a random node, itself or a stranger included, or to whoever is most up to date.</summary>
+    private void TransferLeadership()
+    {
+        var leader = nodes.FirstOrDefault(n => n.IsUp && n.Raft!.Role == Role.Leader);
+        if (leader is null) return;
+        var target = random.Next(nodes.Length + 2) - 1;
+        var result = leader.Raft!.TransferLeadership(target);
+        step++;
+        if (result == TransferResult.Started) Transfers++;
+        Log($"node {leader.Id} transfers leadership to {(target == RaftNode.None ? "the most up-to-date voter" : target)}: {result}");
+        ProcessReady(leader);
     }
 
     private void Partition()

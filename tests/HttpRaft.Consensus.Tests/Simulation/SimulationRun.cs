@@ -5,7 +5,7 @@ namespace HttpRaft.Consensus.Tests.Simulation;
 
 /// <summary>
 /// One seeded run: a 3- or 5-node cluster on a simulated clock and network, driven through a random
-/// schedule of proposals, reads, drops, delays, duplicates, partitions, crashes and restarts, with every
+/// schedule of proposals, reads, leadership transfers, drops, delays, duplicates, partitions, crashes and restarts, with every
 /// safety property checked after every step; then the faults heal and a leader must commit in bounded time.
 /// Everything random comes from the seed, so a seed replays exactly.
 /// </summary>
@@ -59,6 +59,9 @@ internal sealed partial class SimulationRun
 
     public long Steps => step;
 
+    /// <summary>Leadership transfers the schedule started.</summary>
+    public int Transfers { get; private set; }
+
     /// <summary>Runs the whole schedule; throws <see cref="SimulationFailureException"/> naming the seed and step on any violation.</summary>
     public void Run()
     {
@@ -89,7 +92,7 @@ internal sealed partial class SimulationRun
         return c => new RaftConfig
         {
             Id = c.Id,
-            Members = c.Members,
+            Bootstrap = c.Bootstrap,
             Random = c.Random,
             PreVote = preVote,
             CheckQuorum = checkQuorum,

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using System.Buffers;
+using System.Buffers.Binary;
 using HttpRaft.AspNetCore;
-using HttpRaft.AspNetCore.Peers;
+using HttpRaft.Tests.Peers;
 using HttpRaft.Consensus;
 
 namespace HttpRaft.Tests.Cluster;
@@ -62,25 +62,6 @@ public sealed class BadInputTests(SharedClusterFixture fixture)
         await AssertStillWorkingAsync();
     }
 
-    [Theory]
-    [InlineData("/raft/append", "{\"from\": 1,")]
-    [InlineData("/raft/append", "{}")]
-    [InlineData("/raft/append", "null")]
-    [InlineData("/raft/vote", "{\"from\": 1, \"to\": 0, \"term\": 1, \"preVote\": false, \"lastLogIndex\": \"x\", \"lastLogTerm\": 0}")]
-    [InlineData("/raft/heartbeat", "{\"from\": 0, \"to\": 0, \"term\": 1, \"commit\": 0, \"readRound\": 0}")] // from itself
-    [InlineData("/raft/heartbeat", "{\"from\": 1, \"to\": 2, \"term\": 1, \"commit\": 0, \"readRound\": 0}")] // not addressed to node 0
-    [InlineData("/raft/heartbeat", "{\"from\": 1, \"to\": 0, \"term\": 1, \"commit\": -5, \"readRound\": 0}")]
-    [InlineData("/raft/append", "{\"from\": 1, \"to\": 0, \"term\": 1, \"prevLogIndex\": 0, \"prevLogTerm\": 0, \"leaderCommit\": 0, \"entries\": [{\"index\": 7, \"term\": 1, \"kind\": 0, \"data\": \"\"}]}")]
-    [InlineData("/raft/append", "{\"from\": 1, \"to\": 0, \"term\": 1, \"prevLogIndex\": 0, \"prevLogTerm\": 0, \"leaderCommit\": 0, \"entries\": [{\"index\": 1, \"term\": 9, \"kind\": 0, \"data\": \"\"}]}")]
-    [InlineData("/raft/append", "{\"from\": 1, \"to\": 0, \"term\": 1, \"prevLogIndex\": 0, \"prevLogTerm\": 0, \"leaderCommit\": 0, \"entries\": [{\"index\": 1, \"term\": 1, \"kind\": 42, \"data\": \"\"}]}")]
-    public async Task Bad_peer_messages_get_400_on_the_peer_port(string path, string body)
-    {
-        using var response = await Cluster.Http.PostAsync(Cluster.Peer(0, path), new StringContent(body, Encoding.UTF8, "application/json"));
-
-        await AssertProblemAsync(response, HttpStatusCode.BadRequest);
-        await AssertStillWorkingAsync();
-    }
-
     [Fact]
     public async Task A_batch_with_too_many_entries_gets_413()
     {
@@ -98,6 +79,12 @@ public sealed class BadInputTests(SharedClusterFixture fixture)
         { "a frame addressed to another node", Frame(new HeartbeatResponse(1, 2, 1, 0)) },
         { "a stream that ends inside a frame", Frame(new HeartbeatResponse(1, 0, 0, 0))[..^2] },
         { "an append whose entries do not follow on", Frame(new AppendRequest(1, 0, 1, 0, 0, [Entry.Normal(5, 1, "x"u8.ToArray())], 0)) },
+        { "an entry from a later term than its message", Frame(new AppendRequest(1, 0, 1, 0, 0, [Entry.Normal(1, 9, default)], 0)) },
+        { "an entry of an unknown kind", UnknownEntryKind() },
+        { "a negative commit index", Frame(new Heartbeat(1, 0, 1, -5, 0)) },
+        { "a negative last log index", Frame(new VoteRequest(1, 0, 1, false, -1, 0)) },
+        { "a valid frame, then one from a sender that is no member", [.. Frame(new HeartbeatResponse(1, 0, 0, 0)), .. Frame(new HeartbeatResponse(7, 0, 0, 0))] },
+        { "a frame longer than any peer sends", LongerThanAnyFrame() },
     };
 
     [Theory]
@@ -111,37 +98,33 @@ public sealed class BadInputTests(SharedClusterFixture fixture)
         await AssertStillWorkingAsync();
     }
 
-    [Fact]
-    public async Task Oversized_and_unknown_peer_requests_get_4xx()
+    [Theory]
+    [InlineData("/raft/nonsense")]
+    [InlineData("/raft/append")]
+    [InlineData("/raft/vote")]
+    public async Task Peer_routes_other_than_the_stream_are_404(string path)
     {
-        using var huge = await PostLargeAsync(Cluster.Peer(0, "/raft/append"), new string(' ', (int)new RaftHostOptions().MaxPeerMessageBytes + 1));
-        using var unknown = await Cluster.Http.PostAsync(Cluster.Peer(0, "/raft/nonsense"), new StringContent("{}"));
+        using var response = await Cluster.Http.PostAsync(Cluster.Peer(0, path), new StringContent("{}"));
 
-        await AssertProblemAsync(huge, HttpStatusCode.RequestEntityTooLarge);
-        await AssertProblemAsync(unknown, HttpStatusCode.NotFound);
+        await AssertProblemAsync(response, HttpStatusCode.NotFound);
         await AssertStillWorkingAsync();
     }
 
-    [Fact]
-    public async Task Peer_routes_answer_404_on_the_client_port_even_with_a_forged_host_header()
+    private static byte[] Frame(Message message) => PeerStream.Frames(message);
+
+    private static byte[] UnknownEntryKind()
     {
-        // A harmless, valid message: a heartbeat response from an old term, which the core ignores.
-        const string body = "{\"from\": 1, \"to\": 0, \"term\": 0, \"readRound\": 0}";
-
-        using var onPeerPort = await Cluster.Http.PostAsync(Cluster.Peer(0, "/raft/heartbeat-response"), new StringContent(body));
-        using var forged = new HttpRequestMessage(HttpMethod.Post, Cluster.Api(0, "/raft/heartbeat-response")) { Content = new StringContent(body) };
-        forged.Headers.Host = Cluster.Layout.Peers[0];
-        using var onClientPort = await Cluster.Http.SendAsync(forged);
-
-        Assert.Equal(HttpStatusCode.Accepted, onPeerPort.StatusCode);
-        await AssertProblemAsync(onClientPort, HttpStatusCode.NotFound);
+        var bytes = Frame(new AppendRequest(1, 0, 1, 0, 0, [Entry.Normal(1, 1, "x"u8.ToArray())], 0));
+        // The entry's kind byte sits before its 4-byte length and its one data byte.
+        bytes[^(1 + 4 + 1)] = 42;
+        return bytes;
     }
 
-    private static byte[] Frame(Message message)
+    private static byte[] LongerThanAnyFrame()
     {
-        var writer = new ArrayBufferWriter<byte>();
-        PeerFrame.Write(writer, message);
-        return writer.WrittenSpan.ToArray();
+        var bytes = Frame(new HeartbeatResponse(1, 0, 0, 0));
+        BinaryPrimitives.WriteInt32LittleEndian(bytes, (int)new RaftHostOptions().Limits.MaxPeerFrameBytes + 1);
+        return bytes;
     }
 
     /// <summary>

@@ -61,5 +61,7 @@ public sealed class BusyStatusTests
         public Task<RaftStatus> GetStatusAsync(CancellationToken cancellationToken = default) => throw new TimeoutException("The loop did not answer.");
 
         public Task<long?> ReadIndexAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<TransferOutcome> TransferLeadershipAsync(int? targetId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 }

@@ -48,7 +48,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         using (var disk = new FileRaftStorage(reopened))
         {
             // What the node will start from: its own log and hard state, read back from the segment files.
-            var early = disk.ReadRange(1, disk.LastIndex + 1).Where(e => e.Kind == EntryKind.Normal).Select(e => Encoding.UTF8.GetString(e.Data.Span));
+            var early = disk.ReadRange(1, disk.LastIndex + 1).Where(e => e.Kind == EntryKind.Normal).Select(e => Encoding.UTF8.GetString(HttpRaft.AspNetCore.ClientPayload.ClientData(e.Data).Span));
             Assert.Equal(["early 0", "early 1", "early 2"], early);
             Assert.Equal(termBefore, disk.HardState.Term);
         }

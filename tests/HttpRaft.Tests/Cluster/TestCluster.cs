@@ -14,10 +14,12 @@ internal sealed class TestCluster : IAsyncDisposable
     private readonly NodeFactory?[] nodes;
     private readonly FileRaftStorage?[] disks;
     private readonly string root = Directory.CreateTempSubdirectory("httpraft-cluster-").FullName;
+    private readonly Func<int, IRaftStorage, IRaftStorage> wrapStorage;
 
-    private TestCluster(ClusterLayout layout, HttpMessageHandler? handler)
+    private TestCluster(ClusterLayout layout, HttpMessageHandler? handler, Func<int, IRaftStorage, IRaftStorage>? wrapStorage)
     {
         Layout = layout;
+        this.wrapStorage = wrapStorage ?? ((_, disk) => disk);
         Http = new HttpClient(handler ?? new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };
         nodes = new NodeFactory?[layout.Size];
         disks = new FileRaftStorage?[layout.Size];
@@ -41,11 +43,14 @@ internal sealed class TestCluster : IAsyncDisposable
         return Start(layout);
     }
 
-    /// <summary>Starts every node of <paramref name="layout"/>.</summary>
-    public static TestCluster Start(ClusterLayout layout, HttpMessageHandler? handler = null)
+    /// <summary>
+    /// Starts every node of <paramref name="layout"/>; <paramref name="wrapStorage"/> may put a wrapper (to watch or
+    /// stall it) around each node's log.
+    /// </summary>
+    public static TestCluster Start(ClusterLayout layout, HttpMessageHandler? handler = null, Func<int, IRaftStorage, IRaftStorage>? wrapStorage = null)
     {
         var size = layout.Size;
-        var cluster = new TestCluster(layout, handler);
+        var cluster = new TestCluster(layout, handler, wrapStorage);
         for (var id = 0; id < size; id++) cluster.StartNode(id);
         return cluster;
     }
@@ -55,7 +60,7 @@ internal sealed class TestCluster : IAsyncDisposable
     {
         var disk = new FileRaftStorage(new StorageOptions { Directory = DataDirectory(id) });
         disks[id] = disk;
-        var node = new NodeFactory(id, Layout, disk, Partition);
+        var node = new NodeFactory(id, Layout, wrapStorage(id, disk), Partition);
         node.StartServer();
         nodes[id] = node;
     }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using CsCheck;
 using HttpRaft.AspNetCore.Peers;
 using HttpRaft.Consensus;
@@ -11,10 +10,10 @@ using Xunit.Abstractions;
 namespace HttpRaft.Tests.Fuzz;
 
 /// <summary>
-/// Random and mutated JSON at every per-kind peer route of a node, and random and mutated binary frames at its
-/// <c>/raft/stream</c>, with the cluster secret so they reach decoding and validation. An input the receiver's own decoder and validator would accept is a message an authenticated peer
-/// may send (peers are trusted, DESIGN §4) and is not sent; everything else must get a 4xx problem, leave every
-/// log as it was, log no error, and leave the cluster committing.
+/// Random and mutated binary frames at a node's <c>/raft/stream</c>, the only peer route, with the cluster secret so
+/// they reach decoding and validation. An input the receiver's own decoder and validator would accept is a message an
+/// authenticated peer may send (peers are trusted, docs/design.md §4) and is not sent; everything else must get a 4xx
+/// problem, leave every log as it was, log no error, and leave the cluster committing.
 /// </summary>
 public sealed class PeerRouteFuzzTests(ITestOutputHelper output)
 {
@@ -30,19 +29,16 @@ public sealed class PeerRouteFuzzTests(ITestOutputHelper output)
         new HeartbeatResponse(1, Target, 3, 9),
         new ReadIndexRequest(1, Target, 3, 17),
         new ReadIndexResponse(1, Target, 3, 17, true, 6),
+        new TimeoutNow(1, Target, 3),
     ];
-
-    private static readonly string[] Seeds = [.. Samples.Select(m => JsonSerializer.Serialize(m, PeerRoute.Of(m).TypeInfo))];
 
     /// <summary>Each sample as one binary frame of <c>/raft/stream</c>.</summary>
     private static readonly byte[][] FrameSeeds = [.. Samples.Select(Frame)];
 
-    private static readonly long MaxFrameBytes = new HttpRaft.AspNetCore.RaftHostOptions().MaxPeerMessageBytes;
+    private static readonly long MaxFrameBytes = new HttpRaft.AspNetCore.RaftHostOptions().Limits.MaxPeerFrameBytes;
 
-    /// <summary>JSON at the per-kind routes, and mutated or random frames at the stream (<see cref="PeerRoute"/> null).</summary>
-    private static Gen<(PeerRoute? Route, byte[] Body)> Inputs { get; } = Gen.Frequency(
-        (3, Gen.Select(Gen.Int[0, PeerRoute.All.Count - 1], FuzzInputs.Body(Seeds), (route, body) => ((PeerRoute?)PeerRoute.All[route], body))),
-        (1, Gen.Frequency((5, FuzzInputs.Mutated(FrameSeeds)), (1, Gen.Byte.Array[0, 128])).Select(body => ((PeerRoute?)null, body))));
+    /// <summary>Mutated frames of every kind, and random bytes.</summary>
+    private static Gen<byte[]> Inputs { get; } = Gen.Frequency((5, FuzzInputs.Mutated(FrameSeeds)), (1, Gen.Byte.Array[0, 128]));
 
     [Fact]
     public async Task Random_peer_messages_are_refused_and_change_no_log()
@@ -59,7 +55,7 @@ public sealed class PeerRouteFuzzTests(ITestOutputHelper output)
             await Inputs.SampleAsync(
                 async input =>
                 {
-                    var outcome = await SendAsync(cluster, input.Route, input.Body);
+                    var outcome = await SendAsync(cluster, input);
                     counts[outcome] = counts.GetValueOrDefault(outcome) + 1;
                 },
                 seed: FuzzSettings.Seed, iter: iterations, threads: 1);
@@ -77,10 +73,10 @@ public sealed class PeerRouteFuzzTests(ITestOutputHelper output)
     }
 
     /// <summary>Sends <paramref name="body"/> unless it is a valid message; returns what happened, for the tally.</summary>
-    private static async Task<string> SendAsync(TestCluster cluster, PeerRoute? route, byte[] body)
+    private static async Task<string> SendAsync(TestCluster cluster, byte[] body)
     {
-        if (route is null ? StartsWithValidFrame(body) : IsValidMessage(route, body)) return "valid, not sent";
-        var path = route?.Path ?? PeerStreamReceiver.Path;
+        if (StartsWithValidFrame(body)) return "valid, not sent";
+        const string path = PeerStreamReceiver.Path;
         using var request = new HttpRequestMessage(HttpMethod.Post, cluster.Peer(Target, path)) { Content = new ByteArrayContent(body) };
         request.Headers.Authorization = new("Bearer", SecureCluster.Secret);
         using var response = await cluster.Http.SendAsync(request);
@@ -89,7 +85,7 @@ public sealed class PeerRouteFuzzTests(ITestOutputHelper output)
             throw new InvalidOperationException($"{path} answered {(int)response.StatusCode} to {Convert.ToHexString(body)}");
         }
         await Problem.AssertAsync(response, response.StatusCode);
-        return $"{(route is null ? "stream " : "")}{(int)response.StatusCode}";
+        return $"{(int)response.StatusCode}";
     }
 
     /// <summary>
@@ -110,18 +106,5 @@ public sealed class PeerRouteFuzzTests(ITestOutputHelper output)
         var output = new System.Buffers.ArrayBufferWriter<byte>();
         PeerFrame.Write(output, message);
         return output.WrittenSpan.ToArray();
-    }
-
-    /// <summary>What the receiver would accept: it decodes with the route's contract and passes the validator.</summary>
-    private static bool IsValidMessage(PeerRoute route, byte[] body)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(body, route.TypeInfo) is Message message && PeerMessageValidator.Validate(message, Target, 3) is null;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
     }
 }

@@ -112,13 +112,13 @@ public sealed class IdempotentAppendsTests
     {
         ReadOnlyMemory<byte>[] entries = [Encoding.UTF8.GetBytes(text)];
         var header = new KeyedHeader(key, KeyedEnvelope.HashOf(entries), 1);
-        return new ProposeInput([KeyedEnvelope.Wrap(header, entries[0].Span)], header);
+        return new ProposeInput(ClientPayload.Frame(entries, header), header);
     }
 
     private static Entry KeyedEntry(long index, long term, string key, string text)
     {
         ReadOnlyMemory<byte>[] entries = [Encoding.UTF8.GetBytes(text)];
-        var data = KeyedEnvelope.Wrap(new KeyedHeader(key, KeyedEnvelope.HashOf(entries), 1), entries[0].Span);
-        return new Entry(index, term, EntryKind.Keyed, data);
+        var data = ClientPayload.Frame(entries, new KeyedHeader(key, KeyedEnvelope.HashOf(entries), 1))[0];
+        return Entry.Normal(index, term, data);
     }
 }

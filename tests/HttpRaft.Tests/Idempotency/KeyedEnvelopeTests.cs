@@ -1,33 +1,50 @@
 using System.Text;
+using HttpRaft.AspNetCore;
 using HttpRaft.AspNetCore.Idempotency;
+using HttpRaft.Storage;
 
 namespace HttpRaft.Tests.Idempotency;
 
-/// <summary>The envelope a keyed entry carries: the key, request hash and count come back out, and readers get exactly the client's bytes.</summary>
+/// <summary>How the host frames client entries: the tag, and for a keyed append the key, request hash and count; readers get exactly the client's bytes.</summary>
 public sealed class KeyedEnvelopeTests
 {
     [Fact]
-    public void A_wrapped_entry_gives_back_its_header_and_the_clients_bytes()
+    public void A_keyed_append_gives_back_its_header_and_the_clients_bytes()
     {
-        var hash = KeyedEnvelope.HashOf([Bytes("hello"), Bytes("world")]);
-        var data = KeyedEnvelope.Wrap(new KeyedHeader("order-42", hash, 2), Bytes("hello").Span);
+        ReadOnlyMemory<byte>[] entries = [Bytes("hello"), Bytes("world")];
+        var hash = KeyedEnvelope.HashOf(entries);
 
-        var header = KeyedEnvelope.ReadHeader(data)!;
+        var data = ClientPayload.Frame(entries, new KeyedHeader("order-42", hash, 2));
+
+        var header = ClientPayload.KeyedHeaderOf(data[0].Span)!;
         Assert.Equal("order-42", header.Key);
         Assert.Equal(hash, header.RequestHash);
         Assert.Equal(2, header.EntryCount);
-        Assert.Equal("hello", Encoding.UTF8.GetString(KeyedEnvelope.ClientData(data).Span));
+        Assert.Equal(["hello", "world"], data.Select(d => Encoding.UTF8.GetString(ClientPayload.ClientData(d).Span)));
+        Assert.Null(ClientPayload.KeyedHeaderOf(data[1].Span));
     }
 
     [Fact]
-    public void An_empty_client_entry_with_the_longest_key_round_trips()
+    public void A_plain_append_is_the_clients_bytes_behind_the_plain_tag()
+    {
+        var data = ClientPayload.Frame([Bytes("a"), Bytes(""), Bytes("bc")], keyed: null);
+
+        Assert.All(data, d => Assert.Equal(PayloadTag.Plain, d.Span[0]));
+        Assert.Equal(["a", "", "bc"], data.Select(d => Encoding.UTF8.GetString(ClientPayload.ClientData(d).Span)));
+        Assert.All(data, d => Assert.Null(ClientPayload.KeyedHeaderOf(d.Span)));
+    }
+
+    [Fact]
+    public void An_empty_client_entry_with_the_longest_key_takes_the_largest_overhead()
     {
         var key = new string('k', IdempotencyKey.MaxLength);
-        var data = KeyedEnvelope.Wrap(new KeyedHeader(key, KeyedEnvelope.HashOf([ReadOnlyMemory<byte>.Empty]), 1), default);
+        ReadOnlyMemory<byte>[] entries = [ReadOnlyMemory<byte>.Empty];
 
-        Assert.Equal(KeyedEnvelope.MaxOverhead, data.Length);
-        Assert.Equal(key, KeyedEnvelope.ReadHeader(data)!.Key);
-        Assert.True(KeyedEnvelope.ClientData(data).IsEmpty);
+        var data = ClientPayload.Frame(entries, new KeyedHeader(key, KeyedEnvelope.HashOf(entries), 1))[0];
+
+        Assert.Equal(ClientPayload.MaxOverhead, data.Length);
+        Assert.Equal(key, ClientPayload.KeyedHeaderOf(data.Span)!.Key);
+        Assert.True(ClientPayload.ClientData(data).IsEmpty);
     }
 
     [Fact]

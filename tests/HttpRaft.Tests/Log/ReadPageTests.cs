@@ -17,7 +17,7 @@ public sealed class ReadPageTests
 
         var page = cluster.Log(leader).ReadCommitted(1, 1000);
 
-        Assert.Equal(IRaftLog.MaxPageBytes / (512 * 1024), page.Entries.Count);
+        Assert.Equal(SizeLimits.MaxPageBytes / (512 * 1024), page.Entries.Count);
     }
 
     [Fact]

@@ -17,6 +17,8 @@ internal class DelegatingStorage : IRaftStorage
 
     public long Term(long index) => inner.Term(index);
 
+    public IReadOnlyList<long> ConfigurationIndexes => inner.ConfigurationIndexes;
+
     public virtual IReadOnlyList<Entry> Entries(long low, long high, long maxBytes) => inner.Entries(low, high, maxBytes);
 
     public virtual void Save(HardState? hardState, IReadOnlyList<Entry> entries, bool sync) => inner.Save(hardState, entries, sync);

@@ -116,7 +116,7 @@ internal sealed class LoopCluster : IAsyncDisposable
             var storage = new InMemoryRaftStorage();
             Inbox = new NodeInbox(options);
             var views = new NodeViewHolder(options, storage);
-            Loop = new NodeLoop(Inbox, storage, transport, views, options, time, NullLogger<NodeLoop>.Instance);
+            Loop = new NodeLoop(Inbox, storage, transport, views, new PeerStreamLifetime(), options, time, NullLogger<NodeLoop>.Instance);
             Log = new LocalRaftLog(Inbox, views, storage, options, time);
         }
 

@@ -1,5 +1,6 @@
 using HttpRaft.AspNetCore;
 using HttpRaft.AspNetCore.Node;
+using HttpRaft.AspNetCore.Peers;
 using HttpRaft.Consensus;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -15,7 +16,7 @@ public sealed class LoopFailureTests
     {
         var options = Options.Create(new RaftHostOptions { NodeId = 0, Peers = ["peer0:8000"], Apis = ["api0:9000"] });
         var storage = new FailingStorage();
-        using var loop = new NodeLoop(new NodeInbox(options), storage, new NoTransport(), new NodeViewHolder(options, storage), options, new FakeTimeProvider(), NullLogger<NodeLoop>.Instance);
+        using var loop = new NodeLoop(new NodeInbox(options), storage, new NoTransport(), new NodeViewHolder(options, storage), new PeerStreamLifetime(), options, new FakeTimeProvider(), NullLogger<NodeLoop>.Instance);
         try
         {
             await loop.StartAsync(CancellationToken.None);

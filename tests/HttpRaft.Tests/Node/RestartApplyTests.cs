@@ -1,5 +1,6 @@
 using HttpRaft.AspNetCore;
 using HttpRaft.AspNetCore.Node;
+using HttpRaft.AspNetCore.Peers;
 using HttpRaft.Consensus;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -24,7 +25,7 @@ public sealed class RestartApplyTests
         var disk = CommittedFive();
         var inbox = new NodeInbox(Options3);
         var views = new NodeViewHolder(Options3, disk);
-        using var loop = new NodeLoop(inbox, disk, new NoTransport(), views, Options3, new FakeTimeProvider(), NullLogger<NodeLoop>.Instance);
+        using var loop = new NodeLoop(inbox, disk, new NoTransport(), views, new PeerStreamLifetime(), Options3, new FakeTimeProvider(), NullLogger<NodeLoop>.Instance);
         await loop.StartAsync(CancellationToken.None);
         try
         {

@@ -1,32 +1,51 @@
-using System.Text.Json;
 using HttpRaft.AspNetCore;
 using HttpRaft.AspNetCore.Peers;
 using HttpRaft.Consensus;
 
 namespace HttpRaft.Tests.Peers;
 
-/// <summary>Whatever the core batches into one AppendEntries, its JSON fits the receiver's body limit.</summary>
+/// <summary>Whatever the core batches into one AppendEntries, its frame fits the receiver's limits and passes its validator.</summary>
 public sealed class AppendWireSizeTests
 {
+    private static readonly SizeLimits Limits = new RaftHostOptions().Limits;
+
     [Fact]
-    public void A_full_append_of_tiny_entries_at_large_indexes_fits_the_receivers_body_limit()
+    public void A_full_append_of_tiny_entries_at_large_indexes_fits_the_frame_limit()
     {
-        var options = new RaftHostOptions();
         var entries = new List<Entry>();
         long counted = 0;
-        // 1-byte entries are the worst case: 25 bytes counted, about 80 on the wire; indexes and terms as large as accepted.
-        for (var index = PeerMessageValidator.MaxValue - 1_000_000; ; index++)
+        // Empty entries are the most per byte counted; indexes and terms as large as accepted.
+        for (var index = SizeLimits.MaxIndexOrTerm - 1_000_000; ; index++)
         {
-            var entry = Entry.Normal(index, PeerMessageValidator.MaxValue, new byte[] { (byte)'x' });
-            if (entries.Count > 0 && counted + entry.Size > options.MaxAppendBytes) break;
+            var entry = Entry.Normal(index, SizeLimits.MaxIndexOrTerm, default);
+            if (entries.Count > 0 && counted + entry.Size > Limits.MaxAppendBytes) break;
             counted += entry.Size;
             entries.Add(entry);
         }
         var prev = entries[0].Index - 1;
-        var append = new AppendRequest(0, 1, PeerMessageValidator.MaxValue, prev, PeerMessageValidator.MaxValue, entries, prev);
 
-        var wire = JsonSerializer.SerializeToUtf8Bytes(append, PeerJsonContext.Default.AppendRequest);
+        AssertAccepted(new AppendRequest(0, 1, SizeLimits.MaxIndexOrTerm, prev, SizeLimits.MaxIndexOrTerm, entries, prev));
+    }
 
-        Assert.True(wire.Length <= options.MaxPeerMessageBytes, $"{entries.Count} entries, {counted} counted bytes, {wire.Length} on the wire > limit {options.MaxPeerMessageBytes}");
+    [Theory]
+    [InlineData(512 * 1024, 1024 * 1024)]
+    [InlineData(1024 * 1024, 1024 * 1024)] // Entries as large as a whole message: the envelope must not push them over.
+    public void The_largest_keyed_entry_alone_fits_and_is_accepted(int maxEntryBytes, long maxAppendBytes)
+    {
+        var limits = new SizeLimits(maxEntryBytes, 2 * maxAppendBytes, maxAppendBytes);
+        // A client entry of MaxEntryBytes behind the host's largest envelope: one AppendEntries carries it alone.
+        var entry = Entry.Normal(8, 3, new byte[limits.MaxStoredEntryBytes]);
+
+        AssertAccepted(new AppendRequest(0, 1, 3, 7, 3, [entry], 7), limits);
+    }
+
+    private static void AssertAccepted(AppendRequest append) => AssertAccepted(append, Limits);
+
+    private static void AssertAccepted(AppendRequest append, SizeLimits limits)
+    {
+        var frame = PeerStream.Frames(append);
+
+        Assert.True(frame.Length <= limits.MaxPeerFrameBytes, $"{append.Entries.Count} entries: a frame of {frame.Length} bytes > limit {limits.MaxPeerFrameBytes}");
+        Assert.Null(PeerMessageValidator.Validate(append, 1, 3, PeerMessageLimits.For(limits, append.Term)));
     }
 }

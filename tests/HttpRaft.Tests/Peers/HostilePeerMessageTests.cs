@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
+using HttpRaft.AspNetCore;
 using HttpRaft.Consensus;
 using HttpRaft.Tests.Cluster;
-using HttpRaft.Tests.Security;
 
 namespace HttpRaft.Tests.Peers;
 
@@ -22,9 +22,9 @@ public sealed class HostilePeerMessageTests(SharedClusterFixture fixture)
     public async Task A_message_a_million_terms_ahead_is_rejected_and_the_leader_keeps_its_term()
     {
         var (leader, follower, term) = await LeaderAndFollowerAsync();
-        var forged = term + PeerMessageLimitsLead + 1;
+        var forged = term + SizeLimits.MaxTermLead + 1;
 
-        using var response = await PostAsync(leader, "/raft/heartbeat-response", $$"""{"from": {{follower}}, "to": {{leader}}, "term": {{forged}}, "readRound": 0}""");
+        using var response = await PostAsync(leader, new HeartbeatResponse(follower, leader, forged, 0));
 
         await Problem.AssertAsync(response, HttpStatusCode.BadRequest);
         Assert.True((await StatusAsync(leader)).Term < forged);
@@ -37,7 +37,7 @@ public sealed class HostilePeerMessageTests(SharedClusterFixture fixture)
         var (leader, follower, term) = await LeaderAndFollowerAsync();
         var forged = term + 1_000;
 
-        using var response = await PostAsync(leader, "/raft/vote", $$"""{"from": {{follower}}, "to": {{leader}}, "term": {{forged}}, "preVote": false, "lastLogIndex": {{FarBeyond}}, "lastLogTerm": {{forged}}}""");
+        using var response = await PostAsync(leader, new VoteRequest(follower, leader, forged, false, FarBeyond, forged));
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.True((await StatusAsync(leader)).Term < forged, "the leader adopted the forged term");
@@ -50,10 +50,7 @@ public sealed class HostilePeerMessageTests(SharedClusterFixture fixture)
         var (leader, follower, term) = await LeaderAndFollowerAsync();
         var before = await StatusAsync(follower);
 
-        using var response = await PostAsync(follower, "/raft/append", $$"""
-            {"from": {{leader}}, "to": {{follower}}, "term": {{term}}, "prevLogIndex": {{FarBeyond}}, "prevLogTerm": {{term}},
-             "entries": [{"index": {{FarBeyond + 1}}, "term": {{term}}, "kind": 0, "data": "Zm9yZ2Vk"}], "leaderCommit": {{FarBeyond + 1}}}
-            """);
+        using var response = await PostAsync(follower, new AppendRequest(leader, follower, term, FarBeyond, term, [Entry.Normal(FarBeyond + 1, term, "forged"u8.ToArray())], FarBeyond + 1));
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var after = await StatusAsync(follower);
@@ -67,7 +64,7 @@ public sealed class HostilePeerMessageTests(SharedClusterFixture fixture)
     {
         var (leader, follower, term) = await LeaderAndFollowerAsync();
 
-        using var response = await PostAsync(follower, "/raft/heartbeat", $$"""{"from": {{leader}}, "to": {{follower}}, "term": {{term}}, "commit": {{FarBeyond}}, "readRound": 0}""");
+        using var response = await PostAsync(follower, new Heartbeat(leader, follower, term, FarBeyond, 0));
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var after = await StatusAsync(follower);
@@ -76,13 +73,13 @@ public sealed class HostilePeerMessageTests(SharedClusterFixture fixture)
     }
 
     [Theory]
-    [InlineData("\"prevLogIndex\": -1, \"prevLogTerm\": 0")]
-    [InlineData("\"prevLogIndex\": 0, \"prevLogTerm\": -3")]
-    public async Task Negative_indexes_and_terms_are_rejected(string prev)
+    [InlineData(-1, 0)]
+    [InlineData(0, -3)]
+    public async Task Negative_indexes_and_terms_are_rejected(long prevLogIndex, long prevLogTerm)
     {
         var (leader, follower, term) = await LeaderAndFollowerAsync();
 
-        using var response = await PostAsync(follower, "/raft/append", $$"""{"from": {{leader}}, "to": {{follower}}, "term": {{term}}, {{prev}}, "entries": [], "leaderCommit": 0}""");
+        using var response = await PostAsync(follower, new AppendRequest(leader, follower, term, prevLogIndex, prevLogTerm, [], 0));
 
         await Problem.AssertAsync(response, HttpStatusCode.BadRequest);
     }
@@ -92,18 +89,15 @@ public sealed class HostilePeerMessageTests(SharedClusterFixture fixture)
     {
         var (leader, follower, term) = await LeaderAndFollowerAsync();
         var last = (await StatusAsync(follower)).LastIndex;
-        // 50,000 empty entries: within the body limit (about 2.3 MB of 4 MiB), beyond the 43,691 a 1 MiB batch can hold.
-        var entries = string.Join(",", Enumerable.Range(1, 50_000).Select(i => $$"""{"index": {{last + i}}, "term": {{term}}, "kind": 0, "data": ""}"""));
-        var body = $$"""{"from": {{leader}}, "to": {{follower}}, "term": {{term}}, "prevLogIndex": {{last}}, "prevLogTerm": {{term}}, "entries": [{{entries}}], "leaderCommit": 0}""";
+        // 50,000 empty entries: within the frame limit (about 1.05 MB), beyond the 43,691 a 1 MiB batch can hold.
+        var entries = Enumerable.Range(1, 50_000).Select(i => Entry.Normal(last + i, term, default)).ToArray();
 
-        using var response = await PostAsync(follower, "/raft/append", body);
+        using var response = await PostAsync(follower, new AppendRequest(leader, follower, term, last, term, entries, 0));
 
         await Problem.AssertAsync(response, HttpStatusCode.BadRequest);
         Assert.True((await StatusAsync(follower)).LastIndex < last + 50_000);
         await AssertStillCommitsAsync();
     }
-
-    private static long PeerMessageLimitsLead => HttpRaft.AspNetCore.Peers.PeerMessageLimits.MaxTermLead;
 
     private async Task<(int Leader, int Follower, long Term)> LeaderAndFollowerAsync()
     {
@@ -111,7 +105,7 @@ public sealed class HostilePeerMessageTests(SharedClusterFixture fixture)
         return (leader, Cluster.OtherThan(leader), Cluster.Log(leader).View.Term);
     }
 
-    private Task<HttpResponseMessage> PostAsync(int id, string path, string body) => Cluster.PostPeerAsync(id, path, body, token: null);
+    private Task<HttpResponseMessage> PostAsync(int id, Message message) => Cluster.PostStreamAsync(id, token: null, message);
 
     /// <summary>The node's status through its inbox, which is first in, first out: every message posted before has been stepped.</summary>
     private Task<RaftStatus> StatusAsync(int id) => Cluster.Log(id).GetStatusAsync();

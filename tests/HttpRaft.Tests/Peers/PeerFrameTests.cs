@@ -10,9 +10,9 @@ public sealed class PeerFrameTests
 {
     private const long Max = 1 << 20;
 
-    public static TheoryData<Message> Messages() => PeerWireTests.Messages();
+    public static TheoryData<Message> Messages() => PeerMessageKindsTests.Messages();
 
-    private static readonly Message[] All = [.. PeerWireTests.Messages().Cast<object[]>().Select(row => (Message)row[0])];
+    private static readonly Message[] All = [.. PeerMessageKindsTests.Messages().Cast<object[]>().Select(row => (Message)row[0])];
 
     [Theory]
     [MemberData(nameof(Messages))]
@@ -20,7 +20,7 @@ public sealed class PeerFrameTests
     {
         var back = ReadOne(Frame(message));
 
-        Assert.Equal(PeerWireTests.Normalize(message), PeerWireTests.Normalize(back));
+        Assert.Equal(PeerMessageKindsTests.Normalize(message), PeerMessageKindsTests.Normalize(back));
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public sealed class PeerFrameTests
                 decoded.Add(message!);
             }
             Assert.True(buffer.IsEmpty);
-            Assert.Equal(messages.Select(PeerWireTests.Normalize), decoded.Select(PeerWireTests.Normalize));
+            Assert.Equal(messages.Select(PeerMessageKindsTests.Normalize), decoded.Select(PeerMessageKindsTests.Normalize));
         }
     }
 

@@ -44,8 +44,8 @@ public sealed class PeerMessageValidatorTests
     {
         var limits = new PeerMessageLimits(CurrentTerm: 7, MaxEntries: 100, MaxEntryBytes: 1024);
 
-        Assert.Null(PeerMessageValidator.Validate(new Heartbeat(1, Self, 7 + PeerMessageLimits.MaxTermLead, 0, 0), Self, ClusterSize, limits));
-        Assert.Contains("ahead of this node's term 7", PeerMessageValidator.Validate(new Heartbeat(1, Self, 8 + PeerMessageLimits.MaxTermLead, 0, 0), Self, ClusterSize, limits), StringComparison.Ordinal);
+        Assert.Null(PeerMessageValidator.Validate(new Heartbeat(1, Self, 7 + SizeLimits.MaxTermLead, 0, 0), Self, ClusterSize, limits));
+        Assert.Contains("ahead of this node's term 7", PeerMessageValidator.Validate(new Heartbeat(1, Self, 8 + SizeLimits.MaxTermLead, 0, 0), Self, ClusterSize, limits), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -70,10 +70,11 @@ public sealed class PeerMessageValidatorTests
     [Fact]
     public void The_limits_follow_the_configured_append_size()
     {
-        var limits = PeerMessageLimits.For(new RaftHostOptions { MaxAppendBytes = 24 * 100 }, currentTerm: 5);
+        var limits = PeerMessageLimits.For(new RaftHostOptions { MaxAppendBytes = 24 * 100, MaxEntryBytes = 1000 }.Limits, currentTerm: 5);
 
         Assert.Equal(101, limits.MaxEntries);
-        Assert.Equal(2400, limits.MaxEntryBytes);
+        // An entry as the log holds it: the client's bytes behind the host's largest envelope.
+        Assert.Equal(1000 + ClientPayload.MaxOverhead, limits.MaxEntryBytes);
         Assert.Equal(5, limits.CurrentTerm);
     }
 }

@@ -32,6 +32,7 @@ public sealed class ApiKeyTests(ApiKeyClusterFixture fixture) : IClassFixture<Ap
         { "GET", "/log" },
         { "GET", "/log/1" },
         { "GET", "/status" },
+        { "POST", "/cluster/leader" },
     };
 
     [Theory]
@@ -65,6 +66,36 @@ public sealed class ApiKeyTests(ApiKeyClusterFixture fixture) : IClassFixture<Ap
 
         await SecureCluster.AssertProblemAsync(response, HttpStatusCode.Forbidden);
         Assert.Equal(before, Cluster.Log(leader).View.LastIndex);
+    }
+
+    [Theory]
+    [InlineData(SecureCluster.ReadKey)]
+    [InlineData(SecureCluster.WriteKey)]
+    public async Task Only_an_admin_key_may_change_the_cluster(string key)
+    {
+        var leader = await Cluster.WaitForLeaderAsync();
+
+        using var refused = await Cluster.SendAsync(HttpMethod.Post, Cluster.Api(leader, "/cluster/leader"), "{}", key);
+
+        await SecureCluster.AssertProblemAsync(refused, HttpStatusCode.Forbidden);
+        Assert.Contains("admin", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(leader, await Cluster.WaitForLeaderAsync());
+    }
+
+    [Fact]
+    public async Task An_admin_key_hands_leadership_over_and_may_also_append_and_read()
+    {
+        var leader = await Cluster.WaitForLeaderAsync();
+
+        using var moved = await Cluster.SendAsync(HttpMethod.Post, Cluster.Api(leader, "/cluster/leader"), "{}", SecureCluster.AdminKey);
+        var next = await Cluster.WaitForLeaderAsync();
+        using var appended = await Cluster.SendAsync(HttpMethod.Post, Cluster.Api(next, "/log"), Entry, SecureCluster.AdminKey);
+        using var read = await Cluster.SendAsync(HttpMethod.Get, Cluster.Api(next, "/status"), null, SecureCluster.AdminKey);
+
+        Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+        Assert.NotEqual(leader, next);
+        Assert.Equal(HttpStatusCode.Created, appended.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
     }
 
     [Fact]

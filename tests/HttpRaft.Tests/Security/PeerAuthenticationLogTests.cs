@@ -1,4 +1,5 @@
 using System.Net;
+using HttpRaft.AspNetCore.Peers;
 using HttpRaft.Tests.Cluster;
 
 namespace HttpRaft.Tests.Security;
@@ -17,14 +18,14 @@ public sealed class PeerAuthenticationLogTests
         {
             var leader = await cluster.WaitForLeaderAsync();
             await cluster.AppendAsync(leader, "logged");
-            using var wrong = await cluster.PostPeerAsync(0, "/raft/heartbeat", "{}", nearMiss);
-            using var missing = await cluster.PostPeerAsync(1, "/raft/heartbeat", "{}", token: null);
+            using var wrong = await cluster.PostPeerAsync(0, PeerStreamReceiver.Path, "{}", nearMiss);
+            using var missing = await cluster.PostPeerAsync(1, PeerStreamReceiver.Path, "{}", token: null);
             Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
             Assert.Equal(HttpStatusCode.Unauthorized, missing.StatusCode);
-            await Eventually.HoldsAsync(() => console.Text.Contains("Refused an unauthenticated peer request on /raft/heartbeat", StringComparison.Ordinal), "the refusal to be logged");
+            await Eventually.HoldsAsync(() => console.Text.Contains("Refused an unauthenticated peer request on /raft/stream", StringComparison.Ordinal), "the refusal to be logged");
             for (var i = 0; i < 20; i++)
             {
-                using var flood = await cluster.PostPeerAsync(2, "/raft/vote", "{}", nearMiss);
+                using var flood = await cluster.PostPeerAsync(2, PeerStreamReceiver.Path, "{}", nearMiss);
                 Assert.Equal(HttpStatusCode.Unauthorized, flood.StatusCode);
             }
         }
@@ -35,7 +36,8 @@ public sealed class PeerAuthenticationLogTests
         Assert.DoesNotContain(SecureCluster.Secret, log, StringComparison.Ordinal);
         Assert.DoesNotContain("No cluster secret is set", log, StringComparison.Ordinal);
         // Throttled to one line per node per 10 s, and no request-log line per refused request: a flood stays a trickle.
-        Assert.True(log.Split('\n').Count(l => l.Contains("/raft/vote", StringComparison.Ordinal)) <= 1, log);
+        // 22 refusals on three nodes: at most one line per node.
+        Assert.True(log.Split('\n').Count(l => l.Contains("Refused an unauthenticated peer request", StringComparison.Ordinal)) <= 3, log);
     }
 
     [Fact]

@@ -1,5 +1,8 @@
 using System.Net;
+using HttpRaft.AspNetCore.Peers;
+using HttpRaft.Consensus;
 using HttpRaft.Tests.Cluster;
+using HttpRaft.Tests.Peers;
 
 namespace HttpRaft.Tests.Security;
 
@@ -22,8 +25,7 @@ public sealed class PeerAuthenticationTests(SecretClusterFixture fixture) : ICla
 {
     // A vote request for a term no real election reaches: if it got in, every node that saw it would jump to it.
     private const long ForgedTerm = 1_000_000_000;
-    private static readonly string ForgedVote = $$"""{"from": 1, "to": 0, "term": {{ForgedTerm}}, "preVote": false, "lastLogIndex": 1000000, "lastLogTerm": {{ForgedTerm}}}""";
-    private const string HarmlessMessage = """{"from": 1, "to": 0, "term": 0, "readRound": 0}""";
+    private static readonly byte[] HarmlessMessage = PeerStream.Frames(new HeartbeatResponse(1, 0, 0, 0));
 
     private TestCluster Cluster => fixture.Cluster;
 
@@ -50,8 +52,8 @@ public sealed class PeerAuthenticationTests(SecretClusterFixture fixture) : ICla
 
         foreach (var id in Cluster.RunningIds)
         {
-            var to = ForgedVote.Replace("\"to\": 0", $"\"to\": {id}", StringComparison.Ordinal).Replace("\"from\": 1", $"\"from\": {(id + 1) % 3}", StringComparison.Ordinal);
-            using var response = await Cluster.PostPeerAsync(id, "/raft/vote", to, token);
+            var vote = new VoteRequest((id + 1) % 3, id, ForgedTerm, false, 1_000_000, ForgedTerm);
+            using var response = await Cluster.PostStreamAsync(id, token, vote);
 
             await SecureCluster.AssertProblemAsync(response, HttpStatusCode.Unauthorized);
             Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
@@ -62,12 +64,11 @@ public sealed class PeerAuthenticationTests(SecretClusterFixture fixture) : ICla
     }
 
     [Theory]
-    [InlineData("/raft/append")]
-    [InlineData("/raft/heartbeat")]
+    [InlineData("/raft/stream")]
     [InlineData("/raft/no-such-kind")]
     public async Task Every_peer_route_needs_the_secret(string path)
     {
-        using var response = await Cluster.PostPeerAsync(0, path, HarmlessMessage, token: null);
+        using var response = await Cluster.PostAsync(Cluster.Peer(0, path), HarmlessMessage, token: null);
 
         // An unknown route under /raft answers 404 either way: there is no endpoint to protect.
         var expected = path.EndsWith("no-such-kind", StringComparison.Ordinal) ? HttpStatusCode.NotFound : HttpStatusCode.Unauthorized;
@@ -77,7 +78,7 @@ public sealed class PeerAuthenticationTests(SecretClusterFixture fixture) : ICla
     [Fact]
     public async Task A_request_with_the_secret_is_accepted()
     {
-        using var response = await Cluster.PostPeerAsync(0, "/raft/heartbeat-response", HarmlessMessage, SecureCluster.Secret);
+        using var response = await Cluster.PostAsync(Cluster.Peer(0, PeerStreamReceiver.Path), HarmlessMessage, SecureCluster.Secret);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
     }

@@ -11,6 +11,7 @@ internal static class SecureCluster
     public const string Secret = "cluster-secret-for-tests-0123456789";
     public const string ReadKey = "reader-key-0123456789abcdef";
     public const string WriteKey = "writer-key-0123456789abcdef";
+    public const string AdminKey = "admin-key-0123456789abcdef";
 
     public static KeyValuePair<string, string> SecretSetting => new("HttpRaft:ClusterSecret", Secret);
 
@@ -20,6 +21,8 @@ internal static class SecureCluster
         new("HttpRaft:ApiKeys:0:Scope", "read"),
         new("HttpRaft:ApiKeys:1:Key", WriteKey),
         new("HttpRaft:ApiKeys:1:Scope", "write"),
+        new("HttpRaft:ApiKeys:2:Key", AdminKey),
+        new("HttpRaft:ApiKeys:2:Scope", "admin"),
     ];
 
     /// <summary>POSTs <paramref name="body"/> to a peer route of node <paramref name="id"/>, with <paramref name="token"/> as the bearer token if given.</summary>
