@@ -25,7 +25,7 @@ app.MapPost("/notes", async (Note note, IRaftLog log, CancellationToken cancella
 app.MapGet("/notes", (IRaftLog log, long? from) =>
 {
     var page = log.ReadCommitted(from ?? 1, 100);
-    return new { notes = page.Entries.Select(e => new { e.Index, Text = Encoding.UTF8.GetString(e.Data.Span) }), page.CommitIndex };
+    return new { notes = page.Entries.Select(e => new { e.Index, Text = Encoding.UTF8.GetString(e.Data.Span) }), page.AppliedIndex };
 });
 
 app.MapGet("/whoami", (IRaftLog log) => new { id = log.NodeId, role = log.View.Role.ToString(), leader = log.LeaderApiAddress });

@@ -10,9 +10,9 @@ using Microsoft.Extensions.Logging;
 namespace HttpRaft.Client.Tests.Tool;
 
 /// <summary>
-/// Stand-ins for a leader and a follower serving the membership and leadership routes of DESIGN §3 (routes, bodies,
-/// statuses), on real sockets, so the tool can be run against them until those routes are on main. The follower
-/// answers every change with a 307 to the leader, as a real follower does.
+/// Stand-ins for a leader and a follower serving the membership and leadership routes as the contract says
+/// (docs/design.md §7: routes, bodies, statuses), on real sockets, so that the tool can be run against them until the
+/// membership routes are on main. The follower answers every change with a 307 to the leader, as a real follower does.
 /// </summary>
 internal sealed class FakeAdminServer : IAsyncDisposable
 {

@@ -4,7 +4,8 @@ namespace HttpRaft.Client.Tests.Tool;
 
 /// <summary>
 /// The built tool's membership and leadership commands, run as a process against stand-ins that serve those routes
-/// as DESIGN §3 specifies. To be run against a live cluster too once the routes are on main.
+/// as the contract says (docs/design.md §7). To be run against a live cluster once the membership routes are on main;
+/// <c>leader transfer</c> already is, in <see cref="Cluster.LeadershipTransferTests"/>.
 /// </summary>
 public sealed class ToolAdminTests : IAsyncLifetime
 {

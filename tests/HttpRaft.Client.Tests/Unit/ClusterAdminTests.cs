@@ -5,8 +5,9 @@ using static HttpRaft.Client.Tests.Fakes.FakeClient;
 namespace HttpRaft.Client.Tests.Unit;
 
 /// <summary>
-/// Membership and leadership calls against scripted members answering as DESIGN §3 specifies (routes, bodies,
-/// statuses), until those routes are on main and the cluster tests can call them.
+/// Membership and leadership calls against scripted members answering as the contract says (docs/design.md §7 and
+/// the shared contract's §3: routes, bodies, statuses). The membership routes are not on main yet; the transfer is
+/// also tested live in <see cref="Cluster.LeadershipTransferTests"/>.
 /// </summary>
 public sealed class ClusterAdminTests
 {
