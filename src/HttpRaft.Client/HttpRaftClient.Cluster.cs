@@ -35,7 +35,7 @@ public sealed partial class HttpRaftClient
         var call = new Call("add member", Route.Leader, m => Post(m, "cluster/members", body, ClientJsonContext.Default.AddMemberBody), options.OperationDeadline);
         // A retry after an attempt that may have worked finds the addresses taken: by this very member, if so.
         return await ChangeAsync(
-            call, HttpStatusCode.Conflict, c => c.Members.FirstOrDefault(m => m.Peer == peer && m.Api == api), ClientJsonContext.Default.ClusterMember, cancellationToken).ConfigureAwait(false);
+            call, HttpStatusCode.Conflict, InMembership(c => c.Members.FirstOrDefault(m => m.Peer == peer && m.Api == api)), ClientJsonContext.Default.ClusterMember, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Promotes a learner to voter (<c>POST /cluster/members/{id}/promote</c>, <c>admin</c> scope).</summary>
@@ -45,7 +45,7 @@ public sealed partial class HttpRaftClient
         var path = $"cluster/members/{Id(id)}/promote";
         var call = new Call("promote member", Route.Leader, m => new HttpRequestMessage(HttpMethod.Post, new Uri(m, path)), options.OperationDeadline);
         return await ChangeAsync(
-            call, HttpStatusCode.Conflict, c => c.Members.FirstOrDefault(m => m.Id == id && m.Role == "voter"), ClientJsonContext.Default.ClusterMember, cancellationToken).ConfigureAwait(false);
+            call, HttpStatusCode.Conflict, InMembership(c => c.Members.FirstOrDefault(m => m.Id == id && m.Role == "voter")), ClientJsonContext.Default.ClusterMember, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -59,7 +59,7 @@ public sealed partial class HttpRaftClient
         var path = $"cluster/members/{Id(id)}";
         var call = new Call("remove member", Route.Leader, m => new HttpRequestMessage(HttpMethod.Delete, new Uri(m, path)), options.OperationDeadline);
         return await ChangeAsync(
-            call, HttpStatusCode.NotFound, c => c.Members.Any(m => m.Id == id) ? null : c, ClientJsonContext.Default.ClusterInfo, cancellationToken).ConfigureAwait(false);
+            call, HttpStatusCode.NotFound, InMembership(c => c.Members.Any(m => m.Id == id) ? null : c), ClientJsonContext.Default.ClusterInfo, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -73,19 +73,28 @@ public sealed partial class HttpRaftClient
         if (targetId is { } given) Id(given);
         var body = new TransferBody(targetId);
         var call = new Call("transfer leadership", Route.Leader, m => Post(m, "cluster/leader", body, ClientJsonContext.Default.TransferBody), options.OperationDeadline);
+        // "Already leads" after a lost answer: the leader's status says whether the target is the one that leads.
         var transferred = await ChangeAsync(
-            call, HttpStatusCode.Conflict, c => targetId is not null && c.Leader?.Id == targetId ? new TransferredBody(c.Leader) : null, ClientJsonContext.Default.TransferredBody, cancellationToken).ConfigureAwait(false);
+            call, HttpStatusCode.Conflict, LeaderIsTarget, ClientJsonContext.Default.TransferredBody, cancellationToken).ConfigureAwait(false);
         var leader = transferred.Leader;
         if (MemberAddress.TryParse(leader.Api, out var api)) members.LeaderIs(api);
         return leader;
+
+        async Task<TransferredBody?> LeaderIsTarget(CancellationToken ct) =>
+            targetId is not null && (await GetStatusAsync(null, ct).ConfigureAwait(false)).Leader is { } now && now.Id == targetId ? new TransferredBody(now) : null;
     }
+
+    /// <summary>Looks for a change's result in the membership.</summary>
+    private Func<CancellationToken, Task<T?>> InMembership<T>(Func<ClusterInfo, T?> pick)
+        where T : class =>
+        async ct => pick(await GetClusterAsync(ct).ConfigureAwait(false));
 
     /// <summary>
     /// Sends a change and reads its answer. When the answer is <paramref name="echo"/> (a conflict, say) after an attempt
     /// that may have taken effect unheard, it may be the client's own change seen again: if <paramref name="find"/> finds
-    /// the change made in the current membership, that is the answer.
+    /// the change made, that is the answer.
     /// </summary>
-    private async Task<T> ChangeAsync<T>(Call call, HttpStatusCode echo, Func<ClusterInfo, T?> find, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    private async Task<T> ChangeAsync<T>(Call call, HttpStatusCode echo, Func<CancellationToken, Task<T?>> find, JsonTypeInfo<T> type, CancellationToken cancellationToken)
         where T : class
     {
         using var reply = await sender.SendAsync(call, cancellationToken).ConfigureAwait(false);
@@ -93,11 +102,11 @@ public sealed partial class HttpRaftClient
         {
             try
             {
-                if (find(await GetClusterAsync(cancellationToken).ConfigureAwait(false)) is { } made) return made;
+                if (await find(cancellationToken).ConfigureAwait(false) is { } made) return made;
             }
             catch (HttpRaftException)
             {
-                // The membership cannot be read now: report the answer as the server gave it.
+                // Cannot look now: report the answer as the server gave it.
             }
         }
         return await ReadBodyAsync(reply, type, null, cancellationToken).ConfigureAwait(false);

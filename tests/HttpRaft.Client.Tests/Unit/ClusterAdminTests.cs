@@ -148,6 +148,23 @@ public sealed class ClusterAdminTests
     }
 
     [Fact]
+    public async Task A_transfer_whose_answer_was_lost_is_confirmed_by_the_leaders_status()
+    {
+        var posts = 0;
+        members.On(A, r => r.Method == HttpMethod.Get
+            ? Answer.Json(HttpStatusCode.OK, $$"""{"id":0,"role":"Follower","term":5,"leader":{"id":2,"api":"{{C}}"},"commitIndex":9,"appliedIndex":9,"lastIndex":9}""")
+            : Interlocked.Increment(ref posts) == 1
+                ? throw new HttpRequestException(HttpRequestError.ResponseEnded, "The connection closed before the answer.")
+                : Answer.Problem(HttpStatusCode.Conflict, "Node 2 already leads."));
+        var client = Create(members, time, endpoints: [A]);
+
+        var leader = await client.TransferLeadershipAsync(2);
+
+        Assert.Equal(new LeaderInfo(2, C), leader);
+        Assert.Equal(["POST /cluster/leader", "POST /cluster/leader", "GET /status"], members.Requests.Select(r => $"{r.Method} {r.PathAndQuery}"));
+    }
+
+    [Fact]
     public async Task A_conflict_with_no_earlier_attempt_is_reported_even_if_the_member_exists()
     {
         members.On(A, r => r.Method == HttpMethod.Get
