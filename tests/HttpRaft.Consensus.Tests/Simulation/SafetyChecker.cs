@@ -6,9 +6,10 @@ namespace HttpRaft.Consensus.Tests.Simulation;
 /// <summary>
 /// Raft's safety properties (Raft paper Figure 3), checked incrementally as the simulation runs:
 /// Election Safety, Log Matching, Leader Completeness, State Machine Safety, one vote per term across
-/// restarts, and that what a client was told is committed stays committed.
+/// restarts, and that what a client was told is committed stays committed. The membership checks are in
+/// SafetyChecker.Membership.cs.
 /// </summary>
-internal sealed class SafetyChecker
+internal sealed partial class SafetyChecker
 {
     private readonly Dictionary<long, int> leaderOfTerm = [];
     private readonly Dictionary<(int Voter, long Term), int> voteOf = [];
@@ -33,10 +34,14 @@ internal sealed class SafetyChecker
         leaderOfTerm[term] = node;
     }
 
-    /// <summary>Leader Completeness: a new leader holds every entry committed in an earlier term.</summary>
-    public void OnBecameLeader(int node, long term, MemoryStorage log)
+    /// <summary>
+    /// Leader Completeness: a new leader holds every entry committed in an earlier term. Also checks how it won:
+    /// <paramref name="configuration"/> is the configuration in force in its log when it became leader.
+    /// </summary>
+    public void OnBecameLeader(int node, long term, MemoryStorage log, Configuration configuration)
     {
         OnLeader(node, term);
+        CheckElectedBy(node, term, configuration);
         foreach (var (index, entry) in committed)
         {
             if (entry.ObservedInTerm >= term) continue;
@@ -57,9 +62,10 @@ internal sealed class SafetyChecker
         lastTermOf[node] = term;
     }
 
-    /// <summary>One vote per term per voter, whatever restarts happen in between.</summary>
+    /// <summary>One vote per term per voter, whatever restarts happen in between; records votes and acknowledgements.</summary>
     public void OnSend(Message message)
     {
+        if (message is AppendResponse { Success: true } ack) OnAcknowledgedAppend(ack);
         if (message is not VoteResponse { PreVote: false, Granted: true } vote) return;
         var key = (vote.From, vote.Term);
         if (voteOf.TryGetValue(key, out var earlier) && earlier != vote.To)
@@ -103,6 +109,11 @@ internal sealed class SafetyChecker
             return;
         }
         committed[entry.Index] = new CommittedEntry(entry.Term, hash, nodeTerm);
+        // Every node observes its commits in index order from 1, so the first time an index is seen committed
+        // anywhere, every index below it has been seen: the committed entries known here are a prefix of the log.
+        if (entry.Index != CommittedThrough + 1) throw new SimulationFailureException($"Node {node} committed {entry.Index} before {CommittedThrough + 1} was known committed.");
+        CommittedThrough = entry.Index;
+        if (entry.Kind == EntryKind.Configuration) OnConfigurationCommitted(entry);
     }
 
     /// <summary>State Machine Safety: no two nodes apply different entries at the same index.</summary>

@@ -23,6 +23,7 @@ internal sealed partial class SimulationRun
             ObserveRoles(node, ready);
             if (!ready.CanSendBeforePersisting) Send(ready.Messages);
             ObserveCommits(node);
+            if (raft.Role == Role.Leader) SafetyChecker.OnLeaderLog(node.Id, raft.Term, node.ConfigurationEntriesAfter(checker.CommittedThrough));
             Apply(node, ready.CommittedEntries);
             ServeReads(node, ready.ReadStates);
             raft.Advance(ready);
@@ -51,18 +52,21 @@ internal sealed partial class SimulationRun
     {
         if (ready.SoftState is not { } soft) return;
         Log($"node {node.Id} is {soft.Role} in term {soft.Term}, leader {soft.LeaderId}");
-        if (soft.Role == Role.Leader) checker.OnBecameLeader(node.Id, soft.Term, node.Storage);
+        if (soft.Role == Role.Leader) checker.OnBecameLeader(node.Id, soft.Term, node.Storage, node.ConfigurationInLog(beforeTerm: soft.Term));
     }
 
     private void ObserveCommits(SimNode node)
     {
         var commit = Math.Min(node.Raft!.CommitIndex, node.Storage.LastIndex);
-        if (commit <= commitSeen[node.Id]) return;
-        foreach (var entry in node.Storage.Entries(commitSeen[node.Id] + 1, commit + 1, long.MaxValue))
+        if (commit <= node.CommitSeen) return;
+        // Every input is followed by this handling of its Readys, so a leader's commit index is seen here right after
+        // the leader moved it, with the log it counted on.
+        if (node.Raft.Role == Role.Leader) checker.OnLeaderCommit(node.Id, node.Raft.Term, commit, node.ConfigurationInLog());
+        foreach (var entry in node.Storage.Entries(node.CommitSeen + 1, commit + 1, long.MaxValue))
         {
             checker.OnCommitted(node.Id, entry, node.Raft.Term);
         }
-        commitSeen[node.Id] = commit;
+        node.CommitSeen = commit;
     }
 
     private void Apply(SimNode node, IReadOnlyList<Entry> committedEntries)

@@ -11,28 +11,38 @@ internal sealed partial class SimulationRun
         var roll = random.NextDouble();
         if (roll < 0.003) Partition();
         else if (roll < 0.006) Heal();
-        else if (roll < 0.007) Crash(nodes[random.Next(nodes.Length)]);
+        else if (roll < 0.007) Crash(nodes[random.Next(nodes.Count)]);
         else if (roll < 0.011) RestartSomeDownNode();
         else if (roll < 0.013) TransferLeadership();
     }
 
-    /// <summary>The leader (if any is up) hands over to a random node, itself or a stranger included, or to whoever is most up to date.</summary>
-    private void TransferLeadership()
+    /// <summary>
+    /// The leader (if any is up) hands over to a random node (itself, a learner, a removed node or a stranger
+    /// included), or with <see cref="RaftNode.None"/> to whoever is most up to date.
+    /// </summary>
+    private void TransferLeadership() => TransferLeadership(random.Next(nodes.Count + 2) - 1);
+
+    private void TransferLeadership(int target)
     {
-        var leader = nodes.FirstOrDefault(n => n.IsUp && n.Raft!.Role == Role.Leader);
-        if (leader is null) return;
-        var target = random.Next(nodes.Length + 2) - 1;
-        var result = leader.Raft!.TransferLeadership(target);
+        if (CurrentLeader() is not { } leader) return;
+        var already = leader.Raft!.LeadTransferee;
+        var result = leader.Raft.TransferLeadership(target);
         step++;
-        if (result == TransferResult.Started) Transfers++;
+        if (result == TransferResult.Started && already == RaftNode.None) Transfers++;
         Log($"node {leader.Id} transfers leadership to {(target == RaftNode.None ? "the most up-to-date voter" : target)}: {result}");
         ProcessReady(leader);
     }
 
+    /// <summary>
+    /// The leader a client or an operator finds: the one of the highest term among the nodes that are up. A deposed
+    /// leader may not know yet; one that was cut off with check-quorum off may never learn, as a real one would not.
+    /// </summary>
+    private SimNode? CurrentLeader() => nodes.Where(n => n.IsUp && n.Raft!.Role == Role.Leader).MaxBy(n => n.Raft!.Term);
+
     private void Partition()
     {
         var side = nodes.Select(n => n.Id).Where(_ => random.Next(2) == 0).ToList();
-        if (side.Count == 0 || side.Count == nodes.Length) return;
+        if (side.Count == 0 || side.Count == nodes.Count) return;
         var oneWay = random.NextDouble() < 0.3;
         network.Partition(side, oneWay);
         step++;
@@ -51,7 +61,6 @@ internal sealed partial class SimulationRun
         if (!node.IsUp) return;
         node.Crash();
         network.DropFor(node.Id);
-        commitSeen[node.Id] = 0;
         foreach (var key in waitingClients.Keys.Where(k => k.Node == node.Id).ToList()) waitingClients.Remove(key);
         foreach (var key in waitingReads.Where(r => r.Value.Node == node.Id).Select(r => r.Key).ToList()) waitingReads.Remove(key);
         step++;
@@ -79,7 +88,7 @@ internal sealed partial class SimulationRun
         if (roll >= 0.07) return;
         var up = nodes.Where(n => n.IsUp).ToList();
         if (up.Count == 0) return;
-        var leader = up.FirstOrDefault(n => n.Raft!.Role == Role.Leader);
+        var leader = CurrentLeader();
         var target = leader is not null && random.NextDouble() < 0.7 ? leader : up[random.Next(up.Count)];
         if (roll < 0.05) Propose(target);
         else Read(target);
@@ -113,8 +122,22 @@ internal sealed partial class SimulationRun
         {
             var node = nodes[message.To];
             if (!node.IsUp) continue;
-            node.Raft!.Step(message);
+            var raft = node.Raft!;
             step++;
+            if (message is RemovedAnswer)
+            {
+                raft.ReportRemoved();
+                Log($"node {node.Id} hears from node {message.From} that it was removed");
+                continue;
+            }
+            if (raft.Configuration.Removed(message.From))
+            {
+                // The host answers 410 to a sender its configuration (the one in force, committed or not) removed,
+                // and the message never reaches the core.
+                network.Send(new RemovedAnswer(node.Id, message.From), now);
+                continue;
+            }
+            raft.Step(message);
             ProcessReady(node);
         }
     }
@@ -123,7 +146,7 @@ internal sealed partial class SimulationRun
     {
         foreach (var node in nodes)
         {
-            if (!node.IsUp || (now + tickPhase[node.Id]) % UnitsPerTick != 0) continue;
+            if (!node.IsUp || (now + node.TickPhase) % UnitsPerTick != 0) continue;
             node.Raft!.Tick();
             step++;
             ProcessReady(node);

@@ -4,10 +4,11 @@ using HttpRaft.Consensus;
 namespace HttpRaft.Consensus.Tests.Simulation;
 
 /// <summary>
-/// One seeded run: a 3- or 5-node cluster on a simulated clock and network, driven through a random
-/// schedule of proposals, reads, leadership transfers, drops, delays, duplicates, partitions, crashes and restarts, with every
-/// safety property checked after every step; then the faults heal and a leader must commit in bounded time.
-/// Everything random comes from the seed, so a seed replays exactly.
+/// One seeded run: a cluster of 1 to 7 voters on a simulated clock and network, driven through a random schedule
+/// of proposals, reads, leadership transfers, membership changes (learners added, promoted, members removed),
+/// drops, delays, duplicates, partitions, crashes and restarts, with every safety property checked after every
+/// step; then the faults heal and a leader must commit in bounded time. Everything random comes from the seed, so
+/// a seed replays exactly.
 /// </summary>
 internal sealed partial class SimulationRun
 {
@@ -15,14 +16,15 @@ internal sealed partial class SimulationRun
     private const int UnitsPerTick = 10;
     private const int ChaosTicks = 300;
     private const int LivenessTicks = 300;
+    /// <summary>The schedule keeps every configuration between 1 and this many voters.</summary>
+    private const int MaxVoters = 7;
 
     private readonly int seed;
     private readonly Random random;
-    private readonly SimNode[] nodes;
-    private readonly int[] tickPhase;
-    private readonly long[] commitSeen;
+    private readonly List<SimNode> nodes;
+    private readonly Func<RaftConfig, RaftConfig> configure;
     private readonly SimNetwork network;
-    private readonly SafetyChecker checker = new();
+    private readonly SafetyChecker checker;
     private readonly Dictionary<(int Node, long Index), long> waitingClients = [];
     private readonly Dictionary<long, (int Node, long AcknowledgedBefore)> waitingReads = [];
     private readonly Queue<string> recentEvents = new();
@@ -37,12 +39,12 @@ internal sealed partial class SimulationRun
         this.seed = seed;
         this.trace = trace;
         random = new Random(seed);
-        var size = random.Next(2) == 0 ? 3 : 5;
-        var members = Enumerable.Range(0, size).ToArray();
-        var configure = RandomConfig();
-        nodes = members.Select(id => new SimNode(id, members, configure)).ToArray();
-        tickPhase = members.Select(_ => random.Next(UnitsPerTick)).ToArray();
-        commitSeen = new long[size];
+        var size = 1 + random.Next(MaxVoters);
+        var bootstrap = Configuration.Bootstrap([.. Enumerable.Range(0, size)]);
+        ClusterSize = size;
+        configure = RandomConfig();
+        nodes = [.. bootstrap.Voters.Select(id => new SimNode(id, bootstrap, random.Next(UnitsPerTick), configure))];
+        checker = new SafetyChecker(bootstrap, MaxVoters);
         network = new SimNetwork(random, size)
         {
             DropRate = random.NextDouble() * 0.2,
@@ -53,7 +55,8 @@ internal sealed partial class SimulationRun
         Log($"cluster of {size}, drop {network.DropRate:F2}, duplicate {network.DuplicateRate:F2}, long delay {network.LongDelayRate:F2}");
     }
 
-    public int ClusterSize => nodes.Length;
+    /// <summary>The voters the cluster started with.</summary>
+    public int ClusterSize { get; }
 
     public int AcknowledgedCount => checker.Acknowledged.Count;
 
@@ -62,6 +65,9 @@ internal sealed partial class SimulationRun
     /// <summary>Leadership transfers the schedule started.</summary>
     public int Transfers { get; private set; }
 
+    /// <summary>The membership changes that committed, by kind.</summary>
+    public MembershipCounts Changes => checker.Changes;
+
     /// <summary>Runs the whole schedule; throws <see cref="SimulationFailureException"/> naming the seed and step on any violation.</summary>
     public void Run()
     {
@@ -69,8 +75,7 @@ internal sealed partial class SimulationRun
         {
             RunChaos();
             HealEverything();
-            RunUntilLive();
-            CheckConverged();
+            CheckConverged(RunUntilLive());
         }
         catch (Exception e) when (e is SimulationFailureException or InvalidOperationException or ArgumentException)
         {
@@ -106,6 +111,7 @@ internal sealed partial class SimulationRun
         for (; now < ChaosTicks * UnitsPerTick; now++)
         {
             InjectFault();
+            MaybeChangeMembership();
             MaybeActAsClient();
             DeliverDue();
             TickDue();
@@ -114,42 +120,54 @@ internal sealed partial class SimulationRun
 
     private void HealEverything()
     {
-        Log("heal: network reliable, every node up");
+        Log("heal: network reliable, every node up, no more membership requests");
+        request = null;
         network.Heal();
         network.MakeReliable();
         foreach (var node in nodes.Where(n => !n.IsUp)) Restart(node);
     }
 
-    /// <summary>Liveness: with no faults left, a leader must emerge and commit a new entry on every node in bounded time.</summary>
-    private void RunUntilLive()
+    /// <summary>
+    /// Liveness: with no faults left, a leader must emerge and commit a new entry on every member in bounded time
+    /// (the members of the configuration in force at that entry; removed nodes no longer receive the log). Returns
+    /// the leader that committed it.
+    /// </summary>
+    private SimNode RunUntilLive()
     {
         var deadline = now + LivenessTicks * UnitsPerTick;
-        (long Index, long Term)? probe = null;
+        (SimNode Leader, long Index, long Term)? probe = null;
         long probedAt = 0;
         for (; now < deadline; now++)
         {
             DeliverDue();
             TickDue();
-            if (probe is { } p && nodes.All(n => HasCommitted(n, p.Index, p.Term))) return;
+            if (probe is { } p && HasCommitted(p.Leader, p.Index, p.Term) && p.Index <= checker.CommittedThrough
+                && checker.ConfigurationAt(p.Index).Members.All(m => HasCommitted(nodes[m.Id], p.Index, p.Term)))
+            {
+                return p.Leader;
+            }
             if (probe is not null && now - probedAt < 30 * UnitsPerTick) continue;
-            var leader = nodes.FirstOrDefault(n => n.Raft!.Role == Role.Leader);
-            if (leader is null) continue;
+            if (CurrentLeader() is not { } leader) continue;
             var result = leader.Raft!.Propose(Encoding.UTF8.GetBytes($"probe@{now}"));
             if (!result.Accepted) continue;
-            probe = (result.LastIndex, result.Term);
+            probe = (leader, result.LastIndex, result.Term);
             probedAt = now;
             ProcessReady(leader);
         }
-        throw new SimulationFailureException($"Liveness: no entry committed on every node within {LivenessTicks} ticks after the faults healed.");
+        throw new SimulationFailureException($"Liveness: no entry committed on every member within {LivenessTicks} ticks after the faults healed.");
     }
 
     private static bool HasCommitted(SimNode node, long index, long term) =>
         node.Raft!.CommitIndex >= index && node.Storage.LastIndex >= index && node.Storage.Term(index) == term;
 
-    /// <summary>At the end every log agrees up to the commit index and holds every acknowledged entry where it was acknowledged.</summary>
-    private void CheckConverged()
+    /// <summary>
+    /// At the end every log, removed nodes' included, agrees with the leader's up to its commit index, and every
+    /// member of the committed configuration holds every acknowledged entry where it was acknowledged.
+    /// </summary>
+    private void CheckConverged(SimNode leader)
     {
-        var reference = nodes[0].Storage;
+        var reference = leader.Storage;
+        var members = checker.ConfigurationAt(checker.CommittedThrough);
         foreach (var node in nodes)
         {
             var commit = node.Raft!.CommitIndex;
@@ -157,13 +175,14 @@ internal sealed partial class SimulationRun
             var theirs = reference.Entries(1, Math.Min(commit, reference.LastIndex) + 1, long.MaxValue);
             for (var i = 0; i < Math.Min(mine.Count, theirs.Count); i++)
             {
-                if (!mine[i].SameAs(theirs[i])) throw new SimulationFailureException($"Logs of nodes 0 and {node.Id} differ at committed index {i + 1}.");
+                if (!mine[i].SameAs(theirs[i])) throw new SimulationFailureException($"Logs of nodes {leader.Id} and {node.Id} differ at committed index {i + 1}.");
             }
+            if (!members.Contains(node.Id)) continue;
             foreach (var (index, entry) in checker.Acknowledged)
             {
                 if (index > node.Storage.LastIndex || !node.Storage.Entries(index, index + 1, long.MaxValue)[0].SameAs(entry))
                 {
-                    throw new SimulationFailureException($"Acknowledged entry {index} is missing from node {node.Id}.");
+                    throw new SimulationFailureException($"Acknowledged entry {index} is missing from member {node.Id}.");
                 }
             }
         }
