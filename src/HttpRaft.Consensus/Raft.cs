@@ -162,13 +162,15 @@ internal sealed class Raft
 
     /// <summary>
     /// Tells a sender from an older term about ours where it would otherwise be stuck: a deposed leader
-    /// (its messages would just be dropped while it believes it leads) or a pre-candidate.
+    /// (its messages would just be dropped while it believes it leads) or a pre-candidate. A stale leader is answered
+    /// even with pre-vote and check-quorum off (§5.1), where etcd relies on the higher term reaching it in a vote request:
+    /// a node whose configuration leaves that leader out never asks it for a vote (see MembershipTests).
     /// </summary>
     private void AnswerStaleTerm(Message m)
     {
         switch (m)
         {
-            case AppendRequest or Heartbeat when config.CheckQuorum || config.PreVote:
+            case AppendRequest or Heartbeat:
                 Send(new AppendResponse(Id, m.From, Term, false, 0, 0, 0));
                 break;
             case VoteRequest { PreVote: true }:

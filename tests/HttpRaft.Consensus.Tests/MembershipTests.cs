@@ -231,6 +231,38 @@ public sealed class MembershipTests
     }
 
     [Fact]
+    public void A_leader_missing_from_a_follower_s_stale_configuration_still_learns_its_higher_term()
+    {
+        // Found by the simulation (seed 1946 when it was found), with pre-vote and check-quorum off. Node 2 led term 1 and appended
+        // "remove 0", which no one else received. Node 0 wins term 2 and removes node 1, so it needs node 2 to commit.
+        // Node 2 restarts and campaigns, cut off, up to term 4 among the voters of its own log, {1, 2}. Back on the
+        // network it ignores leader 0's term-2 messages as stale, never asks node 0 for a vote, and pushes node 1 (which
+        // no longer campaigns) past term 2 as well. Unless a node answers a stale leader with its term (§5.1: every
+        // answer carries the current term so that a stale leader updates itself), node 0 never learns it was deposed,
+        // and nothing commits again.
+        var cluster = Cluster.Create(3, ClusterOptions.Paper);
+        var first = cluster.Elect(2);
+        cluster.Isolate(2);
+        Assert.True(first.Raft.ProposeChange(new MembershipChange.Remove(0)).Accepted);
+        cluster.HandleReady(2);
+        var second = cluster.Elect(0);
+        var removal = second.Raft.ProposeChange(new MembershipChange.Remove(1));
+        cluster.Stabilize();
+        cluster.Restart(2);
+        for (var i = 0; i < 3; i++) cluster[2].Raft.Campaign();
+        cluster.HandleReady(2);
+        Assert.True(removal.Accepted);
+        Assert.Equal([1, 2], cluster[2].Raft.Configuration.Voters);
+        Assert.Equal(4, cluster[2].Raft.Term);
+
+        cluster.Recover();
+        cluster.Run(20 * ElectionTicks);
+
+        Assert.True(cluster[0].Raft.CommitIndex >= removal.Index, $"node 0 committed {cluster[0].Raft.CommitIndex}, the removal is at {removal.Index}");
+        Assert.Equal([0, 2], cluster[2].Raft.Configuration.Voters);
+    }
+
+    [Fact]
     public void The_leader_cannot_remove_itself_and_a_learner_or_unknown_node_cannot_be_made_leader()
     {
         var (cluster, leader, learner) = ClusterWithLearner();
