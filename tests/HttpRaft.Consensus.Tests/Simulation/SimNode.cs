@@ -31,11 +31,18 @@ internal sealed class SimNode(int id, Configuration bootstrap, int tickPhase, Fu
     /// <summary>The commit index the checker has seen on this incarnation; restarts observe again from 1.</summary>
     public long CommitSeen { get; set; }
 
+    /// <summary>
+    /// The latest configuration this incarnation applied (committed), as the host tracks it: a member it removed is
+    /// removed for good, whereas a removal in an uncommitted configuration may still be cut off from the log.
+    /// </summary>
+    public Configuration AppliedConfiguration { get; set; } = bootstrap;
+
     public void Start(int seed)
     {
         Raft = new RaftNode(configure(new RaftConfig { Id = Id, Bootstrap = Bootstrap, Random = new Random(seed) }), Storage);
         LastApplied = 0;
         CommitSeen = 0;
+        AppliedConfiguration = Bootstrap;
     }
 
     public void Crash() => Raft = null;

@@ -75,6 +75,7 @@ internal sealed partial class SimulationRun
         {
             checker.OnApplied(node.Id, entry, node.LastApplied + 1);
             node.LastApplied = entry.Index;
+            if (entry.Kind == EntryKind.Configuration) node.AppliedConfiguration = Configuration.Decode(entry.Data.Span);
             if (!waitingClients.Remove((node.Id, entry.Index), out var term)) continue;
             // The client is told "committed" only if its own entry, not a successor's, is at that index.
             if (term == entry.Term) checker.OnAcknowledged(entry);

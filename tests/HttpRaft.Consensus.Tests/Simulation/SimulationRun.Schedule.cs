@@ -130,10 +130,13 @@ internal sealed partial class SimulationRun
                 Log($"node {node.Id} hears from node {message.From} that it was removed");
                 continue;
             }
-            if (raft.Configuration.Removed(message.From))
+            if (node.AppliedConfiguration.Removed(message.From))
             {
-                // The host answers 410 to a sender its configuration (the one in force, committed or not) removed,
-                // and the message never reaches the core.
+                // The host answers 410, and the message never reaches the core, only when the sender's removal is
+                // committed. A removal still uncommitted may be cut off from the log by a leader elected without it,
+                // and that leader may be the very node it removed: refusing its messages would keep this node from
+                // ever receiving the log that undoes the removal (seed 3 of commit 69c0c0f, where the rule was the
+                // configuration in force). A removal that committed is final: no later leader lacks it.
                 network.Send(new RemovedAnswer(node.Id, message.From), now);
                 continue;
             }
