@@ -136,9 +136,12 @@ public sealed class MembershipTests
     [Fact]
     public void A_new_leader_makes_no_change_before_it_has_committed_an_entry_of_its_term()
     {
-        // The fix for the single-server change bug (Ongaro, raft-dev, 2015), as etcd and hashicorp/raft apply it.
-        var cluster = Cluster.Create(3);
-        var leader = WinElectionWithoutCommitting(cluster, 0);
+        // The fix for the single-server change bug (Ongaro, raft-dev, 2015), as etcd and hashicorp/raft apply it. The
+        // configuration in force is committed (node 0's first term wrote it), so only this rule holds node 1 back.
+        var cluster = Cluster.Create(3, ClusterOptions.Paper);
+        cluster.Elect(0);
+        var leader = WinElectionWithoutCommitting(cluster, 1);
+        Assert.True(leader.Raft.ConfigurationIndex <= leader.Raft.CommitIndex);
 
         Assert.Equal(ChangeRejection.Pending, leader.Raft.ProposeChange(new MembershipChange.AddLearner("x", false)).Rejection);
         cluster.Stabilize();
@@ -175,6 +178,11 @@ public sealed class MembershipTests
         foreach (var other in new[] { 1, 2 }) cluster.Cut(0, other);
         cluster.Cut(4, 1);
         cluster.Cut(4, 2);
+        // Node 0 comes back from a restart (still leading term 1, it would not campaign) and campaigns until it wins:
+        // node 3 voted for node 1 in term 2, so it takes term 3.
+        cluster.Restart(0);
+        cluster[0].Raft.Campaign();
+        cluster.Stabilize();
         cluster[0].Raft.Campaign();
         cluster.Stabilize();
         cluster.Recover();
