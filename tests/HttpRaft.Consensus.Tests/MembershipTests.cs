@@ -271,6 +271,44 @@ public sealed class MembershipTests
     }
 
     [Fact]
+    public void A_candidate_that_a_voter_never_asks_for_a_vote_learns_its_later_term_from_the_refusal()
+    {
+        // Found by the simulation (seed 7491 of a run with a planted bug, which only made the interleaving likelier),
+        // with pre-vote off. Node 1 lags with a configuration whose voters are {0, 1}; nodes 0 and 2 have moved on to
+        // {1, 2}, where node 2 needs node 1's vote. Node 1's campaigns go to node 0 alone, which refuses (its log is
+        // longer), so node 1's term climbs and node 2 never hears of it. Unless a node answers a vote request of an
+        // older term with its own term (§5.1), node 2 asks in terms node 1 has passed, and must out-campaign node 1 by
+        // the whole gap before its request counts.
+        var cluster = Cluster.Create(2, ClusterOptions.Paper);
+        var first = cluster.Elect(0);
+        cluster.AddNode();
+        first.Raft.ProposeChange(new MembershipChange.AddLearner("node-2", PromoteWhenCaughtUp: false));
+        cluster.Stabilize();
+        cluster.Isolate(1);
+        first.Raft.ProposeChange(new MembershipChange.Promote(2));
+        cluster.Stabilize();
+        first.Raft.TransferLeadership(2);
+        cluster.Stabilize();
+        var removal = cluster[2].Raft.ProposeChange(new MembershipChange.Remove(0));
+        cluster.Stabilize();
+        for (var i = 0; i < 3; i++) cluster[1].Raft.Campaign();
+        cluster.HandleReady(1);
+        cluster.Restart(2); // Now a follower of term 2, behind node 1's term 4.
+        cluster.Recover();
+        Assert.True(removal.Accepted);
+        Assert.Equal([0, 1], cluster[1].Raft.Configuration.Voters);
+
+        cluster[2].Raft.Campaign();
+        cluster.Stabilize();
+        Assert.Equal(cluster[1].Raft.Term, cluster[2].Raft.Term);
+        cluster[2].Raft.Campaign();
+        cluster.Stabilize();
+
+        Assert.Equal(Role.Leader, cluster[2].Role);
+        Assert.True(cluster[2].Raft.CommitIndex >= removal.Index);
+    }
+
+    [Fact]
     public void The_leader_cannot_remove_itself_and_a_learner_or_unknown_node_cannot_be_made_leader()
     {
         var (cluster, leader, learner) = ClusterWithLearner();
