@@ -50,6 +50,7 @@ internal sealed partial class SimulationRun
 
     private void ObserveRoles(SimNode node, Ready ready)
     {
+        if (ready.Configuration is { } configuration) Log($"node {node.Id} configuration {configuration} from index {ready.ConfigurationIndex}");
         if (ready.SoftState is not { } soft) return;
         Log($"node {node.Id} is {soft.Role} in term {soft.Term}, leader {soft.LeaderId}");
         if (soft.Role == Role.Leader) checker.OnBecameLeader(node.Id, soft.Term, node.Storage, node.ConfigurationInLog(beforeTerm: soft.Term));
