@@ -122,13 +122,16 @@ public sealed class RaftHostOptions
     public int Id => NodeId ?? throw new InvalidOperationException("HttpRaft:NodeId is not set.");
 
     /// <summary>This node's peer address, parsed.</summary>
-    public NodeAddress PeerAddress => NodeAddress.Parse(Peer ?? Peers[Id]);
+    public NodeAddress PeerAddress => NodeAddress.Parse(Joined ? Peer! : Peers[Id]);
 
     /// <summary>This node's client API address, parsed.</summary>
-    public NodeAddress ApiAddress => NodeAddress.Parse(Api ?? Apis[Id]);
+    public NodeAddress ApiAddress => NodeAddress.Parse(Joined ? Api! : Apis[Id]);
 
-    /// <summary>True for a node that joined a running cluster (its own addresses given, no bootstrap lists).</summary>
-    public bool Joined => Peers.Count == 0;
+    /// <summary>
+    /// True for a node that joined a running cluster: its own addresses are given (from member.json), and any bootstrap
+    /// lists beside them (the single-node default, a shared configuration file) are not its membership.
+    /// </summary>
+    public bool Joined => Peer is not null || Api is not null;
 
     /// <summary><see cref="Seeds"/> by id.</summary>
     public IReadOnlyDictionary<int, MemberAddress> SeedAddresses => Seeds.ToDictionary(s => s.Id, s => new MemberAddress(s.Peer, s.Api));
