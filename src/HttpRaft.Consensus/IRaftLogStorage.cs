@@ -13,6 +13,9 @@ public interface IRaftLogStorage
     /// <summary>The index of the first entry held (1 until the log is compacted).</summary>
     long FirstIndex { get; }
 
+    /// <summary>The snapshot that replaced the log's prefix (its index is FirstIndex - 1), or null while the log starts at 1. Safe from any thread.</summary>
+    Snapshot? Snapshot { get; }
+
     /// <summary>The index of the last entry persisted, or FirstIndex - 1 when the log is empty.</summary>
     long LastIndex { get; }
 

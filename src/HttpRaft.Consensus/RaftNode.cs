@@ -81,6 +81,27 @@ public sealed class RaftNode
     }
 
     /// <summary>
+    /// Proposes deleting the log below <paramref name="firstIndex"/> if this node leads (docs/design.md §8): an entry
+    /// every node applies by deleting the same prefix. The host checks that the index is committed first.
+    /// </summary>
+    public ProposeResult ProposeTruncation(long firstIndex) =>
+        raft.Leader is null ? ProposeResult.Dropped(ProposeRejection.NotLeader, raft.Term, raft.LeaderId) : raft.Leader.ProposeTruncation(firstIndex);
+
+    /// <summary>
+    /// The snapshot of the log up to <paramref name="index"/> (at most the applied index): its term, the configuration
+    /// in force there, and the host's state <paramref name="hostData"/>. The host makes it durable and deletes the
+    /// entries it covers (storage's Compact); the core then reads the new first index from storage.
+    /// </summary>
+    public Snapshot CreateSnapshot(long index, ReadOnlySpan<byte> hostData)
+    {
+        if (index < raft.Log.FirstIndex - 1 || index > raft.Log.Applied) throw new ArgumentOutOfRangeException(nameof(index), index, $"A snapshot covers applied entries: [{raft.Log.FirstIndex - 1}, {raft.Log.Applied}].");
+        return Snapshot.Create(index, raft.Log.Term(index), raft.Log.ConfigurationAt(index), hostData);
+    }
+
+    /// <summary>The first index the log holds (1 until it is compacted).</summary>
+    public long FirstIndex => raft.Log.FirstIndex;
+
+    /// <summary>
     /// Tells the node a peer answered that it was removed (HTTP 410): it stops campaigning until a leader's message
     /// reaches it, so a removed node that missed its removal cannot disrupt the cluster.
     /// </summary>
@@ -117,7 +138,8 @@ public sealed class RaftNode
         || raft.Outbox.Count > 0
         || raft.ReadStates.Count > 0
         || raft.Leader?.HasPendingSends == true
-        || raft.Log.ConfigurationIndex != lastConfigurationIndex;
+        || raft.Log.ConfigurationIndex != lastConfigurationIndex
+        || raft.Log.UnstableSnapshot is not null;
 
     /// <summary>Collects the work accumulated since the last batch. Call <see cref="Advance"/> with it before the next one.</summary>
     public Ready GetReady()
@@ -127,8 +149,10 @@ public sealed class RaftNode
         var soft = raft.SoftState;
         var hard = raft.HardState;
         var entries = raft.Log.UnstableEntries.ToArray();
+        var snapshot = raft.Log.UnstableSnapshot;
         var ready = new Ready
         {
+            Snapshot = snapshot,
             SoftState = soft != lastSoft ? soft : null,
             HardState = hard != lastHard ? hard : null,
             Entries = entries,
@@ -137,7 +161,7 @@ public sealed class RaftNode
             ReadStates = raft.ReadStates.ToArray(),
             Configuration = raft.Log.ConfigurationIndex != lastConfigurationIndex ? raft.Configuration : null,
             ConfigurationIndex = raft.Log.ConfigurationIndex,
-            MustSync = entries.Length > 0 || TermOrVoteChanged(hard),
+            MustSync = entries.Length > 0 || snapshot is not null || TermOrVoteChanged(hard),
             CanSendBeforePersisting = raft.Role == Role.Leader && !TermOrVoteChanged(hard),
         };
         raft.Outbox.Clear();
@@ -157,6 +181,7 @@ public sealed class RaftNode
         ArgumentNullException.ThrowIfNull(ready);
         if (!ReferenceEquals(ready, outstanding)) throw new InvalidOperationException("Advance takes the Ready last returned by GetReady.");
         outstanding = null;
+        if (ready.Snapshot is not null) raft.Log.SnapshotStable(ready.Snapshot);
         if (ready.Entries.Count > 0)
         {
             var last = ready.Entries[^1];

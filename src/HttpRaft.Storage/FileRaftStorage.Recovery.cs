@@ -29,7 +29,7 @@ public sealed partial class FileRaftStorage
         CheckCommittedPrefix();
     }
 
-    private void Replay(StoredSnapshot? chosen, bool installed)
+    private void Replay(Snapshot? chosen, bool installed)
     {
         var floor = chosen?.Index ?? 0;
         log.Reset(floor + 1);
@@ -162,7 +162,7 @@ public sealed partial class FileRaftStorage
     /// the newer one was written) reads back whole, the older one is tried instead: recovery keeps it only if the
     /// segments still hold every entry after it. Never an older one for a snapshot in an unknown version.
     /// </summary>
-    private (StoredSnapshot? Snapshot, bool Installed, DamagedSnapshot? Damaged) ChooseSnapshot()
+    private (Snapshot? Snapshot, bool Installed, DamagedSnapshot? Damaged) ChooseSnapshot()
     {
         var files = SnapshotFile.List(directory);
         DamagedSnapshot? damaged = null;

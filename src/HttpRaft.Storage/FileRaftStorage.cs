@@ -119,7 +119,7 @@ public sealed partial class FileRaftStorage : IRaftStorage, IDisposable
         get { lock (gate) return log.LastIndex; }
     }
 
-    public StoredSnapshot? Snapshot
+    public Snapshot? Snapshot
     {
         get { lock (gate) return snapshot; }
     }

@@ -16,7 +16,7 @@ public sealed class InMemoryRaftStorage : IRaftStorage
     private readonly List<long> configurationIndexes = [];
     private readonly Lock gate = new();
     private HardState hardState = HardState.Empty;
-    private StoredSnapshot? snapshot;
+    private Snapshot? snapshot;
     private long firstIndex = 1;
 
     public HardState HardState
@@ -34,7 +34,7 @@ public sealed class InMemoryRaftStorage : IRaftStorage
         get { lock (gate) return Last; }
     }
 
-    public StoredSnapshot? Snapshot
+    public Snapshot? Snapshot
     {
         get { lock (gate) return snapshot; }
     }
@@ -92,7 +92,7 @@ public sealed class InMemoryRaftStorage : IRaftStorage
         }
     }
 
-    public void Compact(StoredSnapshot snapshot)
+    public void Compact(Snapshot snapshot)
     {
         lock (gate)
         {
@@ -105,7 +105,7 @@ public sealed class InMemoryRaftStorage : IRaftStorage
         }
     }
 
-    public void InstallSnapshot(StoredSnapshot snapshot)
+    public void InstallSnapshot(Snapshot snapshot)
     {
         lock (gate)
         {

@@ -219,13 +219,13 @@ public sealed class LeadershipTransferTests(ITestOutputHelper output)
 
         public IReadOnlyList<Entry> ReadRange(long low, long high) => inner.ReadRange(low, high);
 
-        public StoredSnapshot? Snapshot => inner.Snapshot;
+        public Snapshot? Snapshot => inner.Snapshot;
 
         public StorageStatistics Statistics => inner.Statistics;
 
-        public void Compact(StoredSnapshot snapshot) => inner.Compact(snapshot);
+        public void Compact(Snapshot snapshot) => inner.Compact(snapshot);
 
-        public void InstallSnapshot(StoredSnapshot snapshot) => inner.InstallSnapshot(snapshot);
+        public void InstallSnapshot(Snapshot snapshot) => inner.InstallSnapshot(snapshot);
 
         public void Save(HardState? hardState, IReadOnlyList<Entry> entries, bool sync)
         {

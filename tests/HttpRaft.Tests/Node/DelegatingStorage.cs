@@ -25,13 +25,13 @@ internal class DelegatingStorage : IRaftStorage
 
     public IReadOnlyList<Entry> ReadRange(long low, long high) => inner.ReadRange(low, high);
 
-    public StoredSnapshot? Snapshot => inner.Snapshot;
+    public Snapshot? Snapshot => inner.Snapshot;
 
     public StorageStatistics Statistics => inner.Statistics;
 
-    public virtual void Compact(StoredSnapshot snapshot) => inner.Compact(snapshot);
+    public virtual void Compact(Snapshot snapshot) => inner.Compact(snapshot);
 
-    public virtual void InstallSnapshot(StoredSnapshot snapshot) => inner.InstallSnapshot(snapshot);
+    public virtual void InstallSnapshot(Snapshot snapshot) => inner.InstallSnapshot(snapshot);
 }
 
 /// <summary>A transport to nowhere, for a loop tested on its own.</summary>
