@@ -188,7 +188,8 @@ public sealed class RaftNode
             raft.Log.StableTo(last.Index, last.Term);
             raft.Leader?.OnPersisted(raft.Log.StableLastIndex);
         }
-        if (ready.CommittedEntries.Count > 0)
+        // A snapshot installed since this batch was taken already counts its entries as applied.
+        if (ready.CommittedEntries.Count > 0 && ready.CommittedEntries[^1].Index > raft.Log.Applied)
         {
             raft.Log.AppliedTo(ready.CommittedEntries[^1].Index);
             raft.Leader?.OnApplied(ready.CommittedEntries);
