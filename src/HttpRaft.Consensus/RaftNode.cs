@@ -36,6 +36,9 @@ public sealed class RaftNode
 
     public long CommitIndex => raft.Log.Committed;
 
+    /// <summary>The last index the host has applied (as <see cref="Advance"/> reported it), or a snapshot installed.</summary>
+    public long AppliedIndex => raft.Log.Applied;
+
     public long LastIndex => raft.Log.LastIndex;
 
     /// <summary>The configuration in force: the latest in the log, committed or not (dissertation §4.1).</summary>
