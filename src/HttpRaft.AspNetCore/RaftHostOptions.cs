@@ -106,6 +106,9 @@ public sealed class RaftHostOptions
     /// <summary>TLS for both addresses: this node's certificate, and the CA its peers' certificates must chain to.</summary>
     public RaftTlsOptions Tls { get; set; } = new();
 
+    /// <summary>How much of the log to keep (the <c>retention</c> block); everything unless a limit is set.</summary>
+    public RetentionOptions Retention { get; set; } = new();
+
     /// <summary>Connections Kestrel accepts at once on both ports together; beyond it new connections wait in the backlog.</summary>
     public long MaxConcurrentConnections { get; set; } = 10_000;
 
@@ -116,19 +119,22 @@ public sealed class RaftHostOptions
     public int MaxRequestHeadersTotalBytes { get; set; } = 32 * 1024;
 
     /// <summary>The size bounds these settings give, and the ones derived from them (the peer frame limit among them).</summary>
-    public SizeLimits Limits => new(MaxEntryBytes, MaxRequestBodyBytes, MaxAppendBytes);
+    public SizeLimits Limits => new(MaxEntryBytes, MaxRequestBodyBytes, MaxAppendBytes, IdempotencyWindow);
 
     /// <summary>This node's id; valid once the options have passed validation.</summary>
     public int Id => NodeId ?? throw new InvalidOperationException("HttpRaft:NodeId is not set.");
 
     /// <summary>This node's peer address, parsed.</summary>
-    public NodeAddress PeerAddress => NodeAddress.Parse(Peer ?? Peers[Id]);
+    public NodeAddress PeerAddress => NodeAddress.Parse(Joined ? Peer! : Peers[Id]);
 
     /// <summary>This node's client API address, parsed.</summary>
-    public NodeAddress ApiAddress => NodeAddress.Parse(Api ?? Apis[Id]);
+    public NodeAddress ApiAddress => NodeAddress.Parse(Joined ? Api! : Apis[Id]);
 
-    /// <summary>True for a node that joined a running cluster (its own addresses given, no bootstrap lists).</summary>
-    public bool Joined => Peers.Count == 0;
+    /// <summary>
+    /// True for a node that joined a running cluster: its own addresses are given (from member.json), and any bootstrap
+    /// lists beside them (the single-node default, a shared configuration file) are not its membership.
+    /// </summary>
+    public bool Joined => Peer is not null || Api is not null;
 
     /// <summary><see cref="Seeds"/> by id.</summary>
     public IReadOnlyDictionary<int, MemberAddress> SeedAddresses => Seeds.ToDictionary(s => s.Id, s => new MemberAddress(s.Peer, s.Api));
@@ -152,6 +158,7 @@ public sealed class RaftHostOptions
         ElectionTicks = ElectionTicks,
         MaxBytesPerMessage = MaxAppendBytes,
         MaxUncommittedBytes = MaxUncommittedBytes,
+        MaxSnapshotBytes = Limits.MaxSnapshotBytes,
         Applied = applied,
     };
 }

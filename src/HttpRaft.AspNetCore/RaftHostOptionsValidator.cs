@@ -17,7 +17,7 @@ internal sealed class RaftHostOptionsValidator : IValidateOptions<RaftHostOption
     /// <summary>A node that joined a running cluster: its id and its own two addresses, from its data directory.</summary>
     private static string? CheckJoined(RaftHostOptions o)
     {
-        if (o.Peer is null || o.Api is null) return "no peers are configured (HttpRaft:Peers, or \"peers\" in peers.json), and this node has not joined a cluster (--join)";
+        if (o.Peer is null || o.Api is null) return "a joined node needs both its peer and its API address (from member.json in its data directory)";
         if (o.NodeId is not { } id || id < 0) return "a joined node needs its id (from member.json in its data directory)";
         foreach (var address in new[] { o.Peer, o.Api }.Concat(o.Seeds.SelectMany(s => new[] { s.Peer, s.Api })))
         {
@@ -29,7 +29,7 @@ internal sealed class RaftHostOptionsValidator : IValidateOptions<RaftHostOption
 
     private static string? CheckBootstrap(RaftHostOptions o)
     {
-        if (o.Peer is not null || o.Api is not null) return "a node is either a bootstrap member (\"peers\" and \"apis\" in peers.json) or a joined one (its own addresses), not both";
+        if (o.Peers.Count == 0) return "no peers are configured (HttpRaft:Peers, or \"peers\" in peers.json), and this node has not joined a cluster (--join)";
         if (o.Apis.Count != o.Peers.Count) return $"\"peers\" lists {o.Peers.Count} addresses but \"apis\" lists {o.Apis.Count}; they must match one to one";
         if (o.NodeId is not { } id) return $"no node id given: run with an id from 0 to {o.Peers.Count - 1}";
         if (id < 0 || id >= o.Peers.Count) return $"node id {id} is out of range: peers.json lists {o.Peers.Count} nodes (ids 0 to {o.Peers.Count - 1})";
@@ -58,6 +58,7 @@ internal sealed class RaftHostOptionsValidator : IValidateOptions<RaftHostOption
         if (o.InboxCapacity < 16) return "InboxCapacity must be at least 16";
         if (o.Limits.Check() is { } sizes) return sizes;
         if (o.IdempotencyWindow < 1) return "IdempotencyWindow must be at least 1";
+        if (o.Retention.Check() is { } retention) return retention;
         if (o.MaxUncommittedBytes < 0) return "MaxUncommittedBytes must not be negative";
         if (o.MaxConcurrentConnections < 16) return "MaxConcurrentConnections must be at least 16";
         if (o.RequestHeadersTimeoutMs < 100) return "RequestHeadersTimeoutMs must be at least 100";

@@ -11,7 +11,7 @@ return await StartupGuard.RunAsync(args, async commandLine =>
     // No configuration file watcher: it watches the working directory, where the data directory's every write
     // would wake it (measured: a tenth of a core at full load). Settings are read once at start-up.
     var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. commandLine.HostArgs]);
-    builder.Configuration.AddClusterConfiguration(commandLine);
+    await builder.Configuration.AddClusterConfigurationAsync(commandLine, CancellationToken.None).ConfigureAwait(false);
     builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenOnRaftAddresses());
 
     builder.Services.AddHttpRaft(builder.Configuration.GetSection(RaftHostOptions.SectionName));

@@ -54,7 +54,7 @@ internal sealed class HttpPeerTransport : IPeerTransport, IAsyncDisposable
         foreach (var (id, address) in peers)
         {
             if (id == settings.Id || senders.ContainsKey(id)) continue;
-            var sender = new PeerSender(id, address, settings.PeerQueueCapacity, TimeSpan.FromMilliseconds(settings.PeerRequestTimeoutMs), clients, logger, metrics, OnRemoved);
+            var sender = new PeerSender(id, address, settings.PeerQueueCapacity, TimeSpan.FromMilliseconds(settings.PeerRequestTimeoutMs), clients, logger, metrics, OnRemoved, settings.Id);
             senders[id] = (address, sender);
         }
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Buffers;
 using System.Net;
 using System.Threading.Channels;
@@ -23,6 +24,7 @@ internal sealed class PeerSender : IAsyncDisposable
     private static readonly TimeSpan ReconnectDelay = TimeSpan.FromMilliseconds(50);
 
     private readonly int peerId;
+    private readonly int selfId;
     private readonly Uri streamUri;
     private readonly TimeSpan writeTimeout;
     private readonly IHttpClientFactory clients;
@@ -37,9 +39,10 @@ internal sealed class PeerSender : IAsyncDisposable
     // can complete a request whose body (this stream) is still being written.
     private int unsent;
 
-    public PeerSender(int peerId, NodeAddress address, int capacity, TimeSpan writeTimeout, IHttpClientFactory clients, ILogger logger, RaftMetrics? metrics = null, Action? onRemoved = null)
+    public PeerSender(int peerId, NodeAddress address, int capacity, TimeSpan writeTimeout, IHttpClientFactory clients, ILogger logger, RaftMetrics? metrics = null, Action? onRemoved = null, int selfId = RaftNode.None)
     {
         this.peerId = peerId;
+        this.selfId = selfId;
         this.metrics = metrics;
         this.onRemoved = onRemoved;
         streamUri = new Uri(address.ToHttpUri(), PeerStreamReceiver.Path);
@@ -98,6 +101,10 @@ internal sealed class PeerSender : IAsyncDisposable
             Version = HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
         };
+        // Who sends, so a peer whose log says this node was removed can answer 410 before the endless body starts
+        // (Expect: 100-continue): an answer given mid-body would only reach us as a reset connection.
+        request.Headers.Add(PeerStreamReceiver.FromHeader, selfId.ToString(CultureInfo.InvariantCulture));
+        request.Headers.ExpectContinue = true;
         using var client = clients.CreateClient(HttpPeerTransport.ClientName);
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stopping.Token).ConfigureAwait(false);
         // The peer answers only when it ends the stream: it rejected a frame, it is shutting down, or (410) its log

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Buffers;
 using System.IO.Pipelines;
 using HttpRaft.AspNetCore.Node;
@@ -27,9 +28,13 @@ internal sealed class PeerStreamReceiver(
     private readonly RaftHostOptions settings = options.Value;
     private readonly SizeLimits limits = options.Value.Limits;
 
+    /// <summary>The header a sender names itself in, so a removed member is answered 410 before its body is read.</summary>
+    public const string FromHeader = "X-Raft-From";
+
     public async Task<Results<Accepted, ProblemHttpResult>> ReceiveAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (RemovedSender(context.Request) is { } removed) return TypedResults.Problem(statusCode: StatusCodes.Status410Gone, detail: $"Node {removed} was removed from the cluster.");
         AllowEndlessBody(context);
         // The stream never ends by itself: end it when this node stops, or the server would wait out its shutdown timeout.
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.Ending);
@@ -53,6 +58,12 @@ internal sealed class PeerStreamReceiver(
             return TypedResults.Accepted((string?)null);
         }
     }
+
+    /// <summary>The sender's id when it names itself and this node's log says it was removed; otherwise null.</summary>
+    private int? RemovedSender(HttpRequest request) =>
+        int.TryParse(request.Headers[FromHeader], NumberStyles.None, CultureInfo.InvariantCulture, out var from) && views.Current.Membership.Configuration.Removed(from)
+            ? from
+            : null;
 
     /// <summary>Reads until the body ends; returns what was wrong if a frame was rejected.</summary>
     private async Task<StreamProblem?> ReadFramesAsync(PipeReader body, CancellationToken aborted)

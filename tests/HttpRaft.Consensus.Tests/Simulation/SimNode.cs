@@ -54,11 +54,11 @@ internal sealed class SimNode(int id, Configuration bootstrap, int tickPhase, Fu
     /// </summary>
     public Configuration ConfigurationInLog(long beforeTerm = long.MaxValue)
     {
-        var indexes = Storage.ConfigurationIndexes;
+        var indexes = Storage.ControlEntryIndexes;
         for (var i = indexes.Count - 1; i >= 0; i--)
         {
             var entry = Storage.Entries(indexes[i], indexes[i] + 1, long.MaxValue)[0];
-            if (entry.Term < beforeTerm) return Configuration.Decode(entry.Data.Span);
+            if (entry.Kind == EntryKind.Configuration && entry.Term < beforeTerm) return Configuration.Decode(entry.Data.Span);
         }
         return Bootstrap;
     }
@@ -66,9 +66,12 @@ internal sealed class SimNode(int id, Configuration bootstrap, int tickPhase, Fu
     /// <summary>How many configuration entries this node's persisted log holds after <paramref name="index"/>.</summary>
     public int ConfigurationEntriesAfter(long index)
     {
-        var indexes = Storage.ConfigurationIndexes;
+        var indexes = Storage.ControlEntryIndexes;
         var count = 0;
-        for (var i = indexes.Count - 1; i >= 0 && indexes[i] > index; i--) count++;
+        for (var i = indexes.Count - 1; i >= 0 && indexes[i] > index; i--)
+        {
+            if (Storage.Entries(indexes[i], indexes[i] + 1, long.MaxValue)[0].Kind == EntryKind.Configuration) count++;
+        }
         return count;
     }
 }

@@ -11,8 +11,8 @@ namespace HttpRaft.Tests.Cluster;
 /// </summary>
 internal sealed class TestCluster : IAsyncDisposable
 {
-    private readonly NodeFactory?[] nodes;
-    private readonly FileRaftStorage?[] disks;
+    private readonly Dictionary<int, NodeFactory> nodes = [];
+    private readonly Dictionary<int, FileRaftStorage> disks = [];
     private readonly string root = Directory.CreateTempSubdirectory("httpraft-cluster-").FullName;
     private readonly Func<int, IRaftStorage, IRaftStorage> wrapStorage;
 
@@ -21,16 +21,20 @@ internal sealed class TestCluster : IAsyncDisposable
         Layout = layout;
         this.wrapStorage = wrapStorage ?? ((_, disk) => disk);
         Http = new HttpClient(handler ?? new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };
-        nodes = new NodeFactory?[layout.Size];
-        disks = new FileRaftStorage?[layout.Size];
     }
 
-    public ClusterLayout Layout { get; }
+    public ClusterLayout Layout { get; private set; }
 
     /// <summary>A client that does not follow redirects, so tests see the 307s themselves.</summary>
     public HttpClient Http { get; }
 
-    public IEnumerable<int> RunningIds => Enumerable.Range(0, nodes.Length).Where(i => nodes[i] is not null);
+    public IEnumerable<int> RunningIds
+    {
+        get
+        {
+            lock (nodes) return [.. nodes.Keys.Order()];
+        }
+    }
 
     /// <summary>Cuts a node off from the others; in effect for every node of this cluster.</summary>
     public Partition Partition { get; } = new();
@@ -59,34 +63,67 @@ internal sealed class TestCluster : IAsyncDisposable
     public void StartNode(int id)
     {
         var disk = new FileRaftStorage(new StorageOptions { Directory = DataDirectory(id) });
-        disks[id] = disk;
         var node = new NodeFactory(id, Layout, wrapStorage(id, disk), Partition);
         node.StartServer();
-        nodes[id] = node;
+        lock (nodes)
+        {
+            disks[id] = disk;
+            nodes[id] = node;
+        }
     }
 
     /// <summary>The log node <paramref name="id"/> runs on (null while it is stopped).</summary>
-    public FileRaftStorage? Disk(int id) => disks[id];
+    public FileRaftStorage? Disk(int id)
+    {
+        lock (nodes) return disks.GetValueOrDefault(id);
+    }
 
     public string DataDirectory(int id) => Path.Combine(root, $"node-{id}");
 
     /// <summary>Stops node <paramref name="id"/> and closes its log, releasing the data directory's lock.</summary>
     public async Task StopNodeAsync(int id)
     {
-        if (nodes[id] is { } node) await node.DisposeAsync();
-        nodes[id] = null;
-        disks[id]?.Dispose();
-        disks[id] = null;
+        NodeFactory? node;
+        FileRaftStorage? disk;
+        lock (nodes)
+        {
+            nodes.Remove(id, out node);
+            disks.Remove(id, out disk);
+        }
+        if (node is not null) await node.DisposeAsync();
+        disk?.Dispose();
     }
 
     /// <summary>Node <paramref name="id"/>'s services, to look at its state from a test.</summary>
-    public IServiceProvider Services(int id) => (nodes[id] ?? throw new InvalidOperationException($"Node {id} is stopped.")).Services;
+    public IServiceProvider Services(int id) => Node(id).Services;
 
-    public IRaftLog Log(int id) => (nodes[id] ?? throw new InvalidOperationException($"Node {id} is stopped.")).Log;
+    public IRaftLog Log(int id) => Node(id).Log;
 
-    public Uri Api(int id, string pathAndQuery) => new(NodeAddress.Parse(Layout.Apis[id]).ToHttpUri(), pathAndQuery);
+    public Uri Api(int id, string pathAndQuery) => new(NodeAddress.Parse(Layout.ApiOf(id)).ToHttpUri(), pathAndQuery);
 
-    public Uri Peer(int id, string pathAndQuery) => new(NodeAddress.Parse(Layout.Peers[id]).ToHttpUri(), pathAndQuery);
+    public Uri Peer(int id, string pathAndQuery) => new(NodeAddress.Parse(Layout.PeerOf(id)).ToHttpUri(), pathAndQuery);
+
+    /// <summary>
+    /// Adds a new node to the running cluster as an operator does: <c>POST /cluster/members</c> on the leader (a learner,
+    /// promoted by the leader once caught up when <paramref name="voter"/>), then starts it on free ports with the id it
+    /// was given and an empty data directory. Returns its id.
+    /// </summary>
+    public async Task<int> JoinNodeAsync(bool voter = true)
+    {
+        var (peer, api) = ClusterLayout.FreeAddresses();
+        var leader = await WaitForLeaderAsync();
+        using var response = await Http.PostAsJsonAsync(Api(leader, "/cluster/members"), new { peer, api, role = voter ? "voter" : "learner" });
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var id = (await response.Content.ReadFromJsonAsync<MemberJson>())!.Id;
+        Layout = Layout.WithJoined(id, peer, api);
+        StartNode(id);
+        return id;
+    }
+
+    private NodeFactory Node(int id)
+    {
+        lock (nodes) return nodes.GetValueOrDefault(id) ?? throw new InvalidOperationException($"Node {id} is stopped.");
+    }
 
     /// <summary>Waits until every running node names the same leader, and that leader is running and leads; returns its id.</summary>
     public async Task<int> WaitForLeaderAsync(TimeSpan? timeout = null)
@@ -134,9 +171,13 @@ internal sealed class TestCluster : IAsyncDisposable
 
     private int? AgreedLeader()
     {
-        var views = RunningIds.Select(id => Log(id).View).ToList();
+        // Removed nodes are not part of the cluster any more: they need not agree.
+        var views = RunningIds.Select(id => Log(id).View).Where(v => !v.Removed).ToList();
+        if (views.Count == 0) return null;
         var leader = views[0].LeaderId;
-        var agreed = leader >= 0 && nodes[leader] is not null && views.All(v => v.LeaderId == leader && v.Term == views[0].Term);
+        bool running;
+        lock (nodes) running = nodes.ContainsKey(leader);
+        var agreed = leader >= 0 && running && views.All(v => v.LeaderId == leader && v.Term == views[0].Term);
         return agreed && Log(leader).View.IsLeader ? leader : null;
     }
 }
@@ -149,6 +190,15 @@ internal sealed record PageJson(List<EntryJson> Entries, long CommitIndex, strin
 
 /// <summary>The JSON of a 201 from POST /log.</summary>
 internal sealed record AppendedJson(long Index, long Term);
+
+/// <summary>A member as the cluster routes show it.</summary>
+internal sealed record MemberJson(int Id, string Peer, string Api, string Role, long? MatchIndex = null, long? Lag = null, long? LastContactMs = null);
+
+/// <summary>The leader as GET /cluster names it.</summary>
+internal sealed record ClusterLeaderJson(int Id, string Api);
+
+/// <summary>The JSON of GET /cluster.</summary>
+internal sealed record ClusterJson(ClusterLeaderJson? Leader, long Term, long ConfigIndex, int FailureTolerance, List<MemberJson> Members);
 
 /// <summary>The JSON of POST /request's answer.</summary>
 internal sealed record RequestJson(bool Success, string Leader, long? Index, long? Term);
