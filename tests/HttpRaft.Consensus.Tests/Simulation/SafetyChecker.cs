@@ -24,6 +24,9 @@ internal sealed partial class SafetyChecker
 
     public long MaxAcknowledgedIndex { get; private set; }
 
+    /// <summary>Elections won: leaders of a term observed.</summary>
+    public int Elections { get; private set; }
+
     /// <summary>Election Safety: at most one leader per term.</summary>
     public void OnLeader(int node, long term)
     {
@@ -41,6 +44,7 @@ internal sealed partial class SafetyChecker
     public void OnBecameLeader(int node, long term, MemoryStorage log, Configuration configuration)
     {
         OnLeader(node, term);
+        Elections++;
         CheckElectedBy(node, term, configuration);
         foreach (var (index, entry) in committed)
         {

@@ -28,6 +28,8 @@ internal sealed partial class SimulationRun
             ServeReads(node, ready.ReadStates);
             raft.Advance(ready);
             if (raft.Role == Role.Leader) SafetyChecker.OnLeaderProgress(raft.Status());
+            if (ready.SoftState is { Role: Role.Leader }) MaybeStrike(node, profile.AtElection, "at the election");
+            else if (raft.Role == Role.Leader && ready.Entries.Any(e => e.Kind == EntryKind.Configuration && e.Term == raft.Term)) MaybeStrike(node, profile.AtChange, "at the change");
         }
     }
 
@@ -53,7 +55,9 @@ internal sealed partial class SimulationRun
         if (ready.Configuration is { } configuration) Log($"node {node.Id} configuration {configuration} from index {ready.ConfigurationIndex}");
         if (ready.SoftState is not { } soft) return;
         Log($"node {node.Id} is {soft.Role} in term {soft.Term}, leader {soft.LeaderId}");
-        if (soft.Role == Role.Leader) checker.OnBecameLeader(node.Id, soft.Term, node.Storage, node.ConfigurationInLog(beforeTerm: soft.Term));
+        if (soft.Role != Role.Leader) return;
+        checker.OnBecameLeader(node.Id, soft.Term, node.Storage, node.ConfigurationInLog(beforeTerm: soft.Term));
+        OnElected(node);
     }
 
     private void ObserveCommits(SimNode node)

@@ -15,7 +15,6 @@ internal sealed partial class SimulationRun
     private const int MaxJoiners = 8;
     /// <summary>Members (voters and learners) a configuration may list before the schedule stops adding.</summary>
     private const int MaxMembers = 9;
-    private const double RequestRate = 0.006;
 
     private MembershipChange? request;
     private long retryAt;
@@ -25,7 +24,7 @@ internal sealed partial class SimulationRun
         if (now < retryAt) return;
         if (request is null)
         {
-            if (random.NextDouble() >= RequestRate || CurrentLeader() is not { } seen) return;
+            if (random.NextDouble() >= profile.MembershipRequest || CurrentLeader() is not { } seen) return;
             request = NewRequest(seen.Raft!.Configuration);
             if (request is null) return;
             Log($"operator asks for {request}");
@@ -36,6 +35,19 @@ internal sealed partial class SimulationRun
             return;
         }
         TryRequest(leader);
+    }
+
+    /// <summary>
+    /// An operator who was waiting for a leader (a 503 from the host) asks as soon as one is elected, before it has
+    /// committed an entry of its term: the moment the leader must refuse changes (Ongaro, raft-dev, 2015).
+    /// </summary>
+    private void OnElected(SimNode leader)
+    {
+        if (request is not null || now >= ChaosTicks * UnitsPerTick || random.NextDouble() >= profile.EagerOperator) return;
+        request = NewRequest(leader.Raft!.Configuration);
+        if (request is null) return;
+        retryAt = now;
+        Log($"operator asks for {request} as soon as node {leader.Id} leads");
     }
 
     /// <summary>A request that keeps every configuration within 1..<see cref="MaxVoters"/> voters, or sometimes one the leader must refuse.</summary>

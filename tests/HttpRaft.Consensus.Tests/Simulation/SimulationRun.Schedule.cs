@@ -9,11 +9,38 @@ internal sealed partial class SimulationRun
     private void InjectFault()
     {
         var roll = random.NextDouble();
-        if (roll < 0.003) Partition();
-        else if (roll < 0.006) Heal();
-        else if (roll < 0.007) Crash(nodes[random.Next(nodes.Count)]);
-        else if (roll < 0.011) RestartSomeDownNode();
-        else if (roll < 0.013) TransferLeadership();
+        if ((roll -= profile.Partition) < 0) Partition();
+        else if ((roll -= profile.Partition) < 0) Heal();
+        else if ((roll -= profile.Crash) < 0) Crash(nodes[random.Next(nodes.Count)]);
+        else if ((roll -= 0.004) < 0) RestartSomeDownNode();
+        else if ((roll -= 0.002) < 0) TransferLeadership();
+    }
+
+    /// <summary>
+    /// A fault at a moment where a protocol is most fragile (FoundationDB's "buggify"): right after a leader appended a
+    /// configuration entry, or right after a node won an election. The leader is cut off from a random part of the
+    /// cluster, or crashes, or another node does, so a change reaches only some nodes and a new leader loses some of
+    /// the voters that elected it. Only while the faults last.
+    /// </summary>
+    private void MaybeStrike(SimNode at, double chance, string moment)
+    {
+        if (now >= ChaosTicks * UnitsPerTick || random.NextDouble() >= chance) return;
+        Strikes++;
+        Log($"strike {moment} of node {at.Id}");
+        var roll = random.Next(4);
+        if (roll < 2) PartitionAround(at, oneWay: roll == 1);
+        else if (roll == 2) Crash(at);
+        else Crash(nodes[random.Next(nodes.Count)]);
+    }
+
+    /// <summary>Cuts <paramref name="at"/>, with a random part of the others, off from the rest.</summary>
+    private void PartitionAround(SimNode at, bool oneWay)
+    {
+        var side = nodes.Select(n => n.Id).Where(id => id == at.Id || random.Next(2) == 0).ToList();
+        if (side.Count == nodes.Count) return;
+        network.Partition(side, oneWay);
+        step++;
+        Log($"partition [{string.Join(',', side)}]{(oneWay ? " one-way out" : "")}");
     }
 
     /// <summary>

@@ -25,6 +25,7 @@ internal sealed partial class SimulationRun
     private readonly Func<RaftConfig, RaftConfig> configure;
     private readonly SimNetwork network;
     private readonly SafetyChecker checker;
+    private readonly FaultProfile profile;
     private readonly Dictionary<(int Node, long Index), long> waitingClients = [];
     private readonly Dictionary<long, (int Node, long AcknowledgedBefore)> waitingReads = [];
     private readonly Queue<string> recentEvents = new();
@@ -51,8 +52,10 @@ internal sealed partial class SimulationRun
             DuplicateRate = random.NextDouble() * 0.1,
             LongDelayRate = random.NextDouble() * 0.1,
         };
+        profile = FaultProfile.Draw(random);
         foreach (var node in nodes) node.Start(random.Next());
         Log($"cluster of {size}, drop {network.DropRate:F2}, duplicate {network.DuplicateRate:F2}, long delay {network.LongDelayRate:F2}");
+        Log($"faults: {profile}");
     }
 
     /// <summary>The voters the cluster started with.</summary>
@@ -64,6 +67,12 @@ internal sealed partial class SimulationRun
 
     /// <summary>Leadership transfers the schedule started.</summary>
     public int Transfers { get; private set; }
+
+    /// <summary>Elections won.</summary>
+    public int Elections => checker.Elections;
+
+    /// <summary>Faults struck at an interesting moment (see <see cref="MaybeStrike"/>).</summary>
+    public int Strikes { get; private set; }
 
     /// <summary>The membership changes that committed, by kind.</summary>
     public MembershipCounts Changes => checker.Changes;
