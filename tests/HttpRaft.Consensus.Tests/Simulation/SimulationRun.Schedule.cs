@@ -14,6 +14,48 @@ internal sealed partial class SimulationRun
         else if ((roll -= profile.Crash) < 0) Crash(nodes[random.Next(nodes.Count)]);
         else if ((roll -= 0.004) < 0) RestartSomeDownNode();
         else if ((roll -= 0.002) < 0) TransferLeadership();
+        else if ((roll -= profile.LongOutage) < 0) StartLongOutage();
+        else if ((roll -= profile.Compaction) < 0) CompactSomeNode();
+        else if ((roll -= profile.Truncation) < 0) AskForTruncation();
+    }
+
+    /// <summary>A node crashes and stays down long enough for the leader to delete the entries it would need next.</summary>
+    private void StartLongOutage()
+    {
+        var node = nodes[random.Next(nodes.Count)];
+        if (!node.IsUp) return;
+        Crash(node);
+        node.DownUntil = now + (40 + random.Next(100)) * UnitsPerTick;
+        Log($"node {node.Id} stays down until tick {node.DownUntil / UnitsPerTick}");
+    }
+
+    /// <summary>A node's retention deletes a prefix of what it applied: up to its applied index, or a random applied index.</summary>
+    private void CompactSomeNode()
+    {
+        var node = nodes[random.Next(nodes.Count)];
+        if (!node.IsUp) return;
+        var applied = node.Raft!.AppliedIndex;
+        var first = node.Storage.FirstIndex;
+        if (applied < first) return;
+        Compact(node, random.Next(2) == 0 ? applied : first + random.NextInt64(applied - first + 1), "retention");
+    }
+
+    /// <summary>
+    /// The operator deletes a committed prefix (<c>DELETE /log?before=N</c>): the leader appends a truncation entry, and
+    /// each node cuts its log once it applies it. N is above the leader's first index and at most its commit index, as
+    /// the host checks.
+    /// </summary>
+    private void AskForTruncation()
+    {
+        if (CurrentLeader() is not { } leader) return;
+        var first = leader.Storage.FirstIndex;
+        var commit = leader.Raft!.CommitIndex;
+        if (commit <= first) return;
+        var before = first + 1 + random.NextInt64(commit - first);
+        var result = leader.Raft.ProposeTruncation(before);
+        step++;
+        Log($"node {leader.Id} delete before {before}: {(result.Accepted ? $"appended at {result.FirstIndex} in term {result.Term}" : result.Rejection)}");
+        ProcessReady(leader);
     }
 
     /// <summary>
@@ -96,16 +138,33 @@ internal sealed partial class SimulationRun
 
     private void RestartSomeDownNode()
     {
-        var down = nodes.Where(n => !n.IsUp).ToList();
+        var down = nodes.Where(n => !n.IsUp && n.DownUntil <= now).ToList();
         if (down.Count > 0) Restart(down[random.Next(down.Count)]);
     }
 
     private void Restart(SimNode node)
     {
-        node.Start(random.Next());
+        if (node.DownUntil != 0) CompactLeaderPast(node);
+        node.DownUntil = 0;
+        node.Start(random.Next(), resumeAtCommit: random.Next(2) == 0);
         step++;
-        Log($"restart node {node.Id} from term {node.Storage.HardState.Term}, last index {node.Storage.LastIndex}");
+        Log($"restart node {node.Id} from term {node.Storage.HardState.Term}, first index {node.Storage.FirstIndex}, last index {node.Storage.LastIndex}, applied {node.LastApplied}");
+        // The state rebuilt from the log must be the committed prefix's, and a cut the crash interrupted is made now.
+        checker.OnState(node.Id, node.LastApplied, node.StateMachine.State);
+        CutIfDue(node);
         ProcessReady(node);
+    }
+
+    /// <summary>
+    /// By the end of a long outage the leader's retention has deleted the entries after the node's log, so that it
+    /// must catch up from a snapshot (unless the leader has not applied that far).
+    /// </summary>
+    private void CompactLeaderPast(SimNode node)
+    {
+        if (CurrentLeader() is not { } leader) return;
+        var applied = leader.Raft!.AppliedIndex;
+        if (applied < leader.Storage.FirstIndex || applied <= node.Storage.LastIndex) return;
+        Compact(leader, applied, $"retention while node {node.Id} was down");
     }
 
     /// <summary>Clients mostly find the leader, but also hit followers; they read as often as they write.</summary>

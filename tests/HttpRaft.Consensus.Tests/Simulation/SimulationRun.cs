@@ -6,8 +6,9 @@ namespace HttpRaft.Consensus.Tests.Simulation;
 /// <summary>
 /// One seeded run: a cluster of 1 to 7 voters on a simulated clock and network, driven through a random schedule
 /// of proposals, reads, leadership transfers, membership changes (learners added, promoted, members removed),
-/// drops, delays, duplicates, partitions, crashes and restarts, with every safety property checked after every
-/// step; then the faults heal and a leader must commit in bounded time. Everything random comes from the seed, so
+/// drops, delays, duplicates, partitions, crashes and restarts, log compaction (each node's own, and truncations every
+/// node carries out) and outages long enough that a node must catch up from a snapshot, with every safety property
+/// checked after every step; then the faults heal and a leader must commit in bounded time. Everything random comes from the seed, so
 /// a seed replays exactly.
 /// </summary>
 internal sealed partial class SimulationRun
@@ -71,6 +72,18 @@ internal sealed partial class SimulationRun
     /// <summary>Elections won.</summary>
     public int Elections => checker.Elections;
 
+    /// <summary>Snapshot transfers a leader started (first pieces sent, resends from the start included).</summary>
+    public int SnapshotsSent { get; private set; }
+
+    /// <summary>Leaders' snapshots that nodes installed.</summary>
+    public int SnapshotsInstalled { get; private set; }
+
+    /// <summary>Logs compacted: on a node's own, for a truncation, or before a long outage ends.</summary>
+    public int Compactions { get; private set; }
+
+    /// <summary>Truncation entries that committed.</summary>
+    public int Truncations => checker.Truncations;
+
     /// <summary>Faults struck at an interesting moment (see <see cref="MaybeStrike"/>).</summary>
     public int Strikes { get; private set; }
 
@@ -102,16 +115,20 @@ internal sealed partial class SimulationRun
         var checkQuorum = defaults || random.Next(2) == 0;
         var maxInflight = 1 + random.Next(8);
         var maxBytes = random.Next(3) == 0 ? 100 : 1 << 20;
-        Log($"preVote {preVote}, checkQuorum {checkQuorum}, maxInflight {maxInflight}, maxBytesPerMessage {maxBytes}");
+        // Small batches of committed entries leave applying behind committing, across snapshots and truncations.
+        var maxCommitted = random.Next(3) == 0 ? 150 : 16 << 20;
+        Log($"preVote {preVote}, checkQuorum {checkQuorum}, maxInflight {maxInflight}, maxBytesPerMessage {maxBytes}, maxCommittedBytesPerReady {maxCommitted}");
         return c => new RaftConfig
         {
             Id = c.Id,
             Bootstrap = c.Bootstrap,
             Random = c.Random,
+            Applied = c.Applied,
             PreVote = preVote,
             CheckQuorum = checkQuorum,
             MaxInflightMessages = maxInflight,
             MaxBytesPerMessage = maxBytes,
+            MaxCommittedBytesPerReady = maxCommitted,
         };
     }
 
@@ -166,12 +183,14 @@ internal sealed partial class SimulationRun
         throw new SimulationFailureException($"Liveness: no entry committed on every member within {LivenessTicks} ticks after the faults healed.");
     }
 
+    /// <summary>The node committed the entry, or a snapshot covers it (checked against the committed prefix when taken or installed).</summary>
     private static bool HasCommitted(SimNode node, long index, long term) =>
-        node.Raft!.CommitIndex >= index && node.Storage.LastIndex >= index && node.Storage.Term(index) == term;
+        node.Raft!.CommitIndex >= index && (index < node.Storage.FirstIndex || (node.Storage.LastIndex >= index && node.Storage.Term(index) == term));
 
     /// <summary>
-    /// At the end every log, removed nodes' included, agrees with the leader's up to its commit index, and every
-    /// member of the committed configuration holds every acknowledged entry where it was acknowledged.
+    /// At the end every log, removed nodes' included, agrees with the leader's up to its commit index where both still
+    /// hold entries, and every member of the committed configuration holds every acknowledged entry where it was
+    /// acknowledged, or a snapshot past it (deleted, not lost: the snapshot was checked against the committed prefix).
     /// </summary>
     private void CheckConverged(SimNode leader)
     {
@@ -179,17 +198,17 @@ internal sealed partial class SimulationRun
         var members = checker.ConfigurationAt(checker.CommittedThrough);
         foreach (var node in nodes)
         {
-            var commit = node.Raft!.CommitIndex;
-            var mine = node.Storage.Entries(1, commit + 1, long.MaxValue);
-            var theirs = reference.Entries(1, Math.Min(commit, reference.LastIndex) + 1, long.MaxValue);
-            for (var i = 0; i < Math.Min(mine.Count, theirs.Count); i++)
+            var from = Math.Max(node.Storage.FirstIndex, reference.FirstIndex);
+            var to = Math.Min(Math.Min(node.Raft!.CommitIndex, node.Storage.LastIndex), reference.LastIndex);
+            for (var index = from; index <= to; index++)
             {
-                if (!mine[i].SameAs(theirs[i])) throw new SimulationFailureException($"Logs of nodes {leader.Id} and {node.Id} differ at committed index {i + 1}.");
+                if (!node.EntryAt(index).SameAs(leader.EntryAt(index))) throw new SimulationFailureException($"Logs of nodes {leader.Id} and {node.Id} differ at committed index {index}.");
             }
             if (!members.Contains(node.Id)) continue;
             foreach (var (index, entry) in checker.Acknowledged)
             {
-                if (index > node.Storage.LastIndex || !node.Storage.Entries(index, index + 1, long.MaxValue)[0].SameAs(entry))
+                if (index < node.Storage.FirstIndex) continue;
+                if (index > node.Storage.LastIndex || !node.EntryAt(index).SameAs(entry))
                 {
                     throw new SimulationFailureException($"Acknowledged entry {index} is missing from member {node.Id}.");
                 }

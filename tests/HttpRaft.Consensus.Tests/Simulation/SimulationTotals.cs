@@ -9,6 +9,10 @@ internal sealed class SimulationTotals
     private long acknowledged;
     private long transfers;
     private long strikes;
+    private long snapshotsSent;
+    private long snapshotsInstalled;
+    private long compactions;
+    private long truncations;
 
     public MembershipCounts Changes { get; } = new();
 
@@ -22,6 +26,10 @@ internal sealed class SimulationTotals
             acknowledged += run.AcknowledgedCount;
             transfers += run.Transfers;
             strikes += run.Strikes;
+            snapshotsSent += run.SnapshotsSent;
+            snapshotsInstalled += run.SnapshotsInstalled;
+            compactions += run.Compactions;
+            truncations += run.Truncations;
             Changes.Add(run.Changes);
         }
     }
@@ -31,7 +39,8 @@ internal sealed class SimulationTotals
         lock (gate)
         {
             return $"{steps:N0} steps, {elections:N0} elections, {acknowledged:N0} acknowledged entries, {transfers:N0} leadership transfers, " +
-                $"{strikes:N0} faults at a change or an election, {Changes}";
+                $"{strikes:N0} faults at a change or an election, {Changes}, {compactions:N0} compactions ({truncations:N0} truncations committed), " +
+                $"{snapshotsSent:N0} snapshots sent, {snapshotsInstalled:N0} installed";
         }
     }
 }
