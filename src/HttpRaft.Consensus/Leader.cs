@@ -151,7 +151,8 @@ internal sealed class Leader
     {
         if (TransferTarget != RaftNode.None || !MayChangeConfiguration) return ChangeResult.Refused(ChangeRejection.Pending, Term, raft.Id);
         var (next, member, rejection) = Apply(change, raft.Configuration);
-        if (rejection != ChangeRejection.None) return ChangeResult.Refused(rejection, Term, raft.Id);
+        // The member refused (a voter already, a learner not caught up) goes back with the refusal, for the caller to name.
+        if (rejection != ChangeRejection.None) return ChangeResult.Refused(rejection, Term, raft.Id) with { Member = member };
         var index = Log.LastIndex + 1;
         AppendEntries([Entry.ForConfiguration(index, Term, next!)]);
         SyncProgress();
