@@ -13,6 +13,9 @@ public interface IRaftLogStorage
     /// <summary>The index of the first entry held (1 until the log is compacted).</summary>
     long FirstIndex { get; }
 
+    /// <summary>The snapshot that replaced the log's prefix (its index is FirstIndex - 1), or null while the log starts at 1. Safe from any thread.</summary>
+    Snapshot? Snapshot { get; }
+
     /// <summary>The index of the last entry persisted, or FirstIndex - 1 when the log is empty.</summary>
     long LastIndex { get; }
 
@@ -26,8 +29,8 @@ public interface IRaftLogStorage
     IReadOnlyList<Entry> Entries(long low, long high, long maxBytes);
 
     /// <summary>
-    /// The indexes of the <see cref="EntryKind.Configuration"/> entries persisted, in order: a node finds its
-    /// membership at start-up without reading its whole log.
+    /// The indexes of the control entries persisted (<see cref="Entry.IsControl"/>: configurations and truncations), in
+    /// order: a node finds its membership, and any cut it still has to make, at start-up without reading its whole log.
     /// </summary>
-    IReadOnlyList<long> ConfigurationIndexes { get; }
+    IReadOnlyList<long> ControlEntryIndexes { get; }
 }

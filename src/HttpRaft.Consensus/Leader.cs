@@ -217,7 +217,23 @@ internal sealed class Leader
             case ReadIndexRequest request:
                 ReadIndex(request.RequestId, request.From);
                 break;
+            case SnapshotChunkResponse response:
+                pr.RecentActive = true;
+                HandleSnapshotChunkResponse(response, pr);
+                break;
         }
+    }
+
+    /// <summary>
+    /// Proposes deleting the log below <paramref name="firstIndex"/> (docs/design.md §8): the entry replicates like any
+    /// other, and every node deletes the prefix when it applies it, so all agree on the first index.
+    /// </summary>
+    public ProposeResult ProposeTruncation(long firstIndex)
+    {
+        if (TransferTarget != RaftNode.None) return ProposeResult.Dropped(ProposeRejection.Transferring, Term, raft.Id);
+        var index = Log.LastIndex + 1;
+        AppendEntries([Entry.ForTruncation(index, Term, firstIndex)]);
+        return ProposeResult.Appended(index, index, Term, raft.Id);
     }
 
     /// <summary>Sends what proposals, commits and reads of this turn asked for: one message per follower, not one per call.</summary>
@@ -271,7 +287,9 @@ internal sealed class Leader
             return;
         }
         if (!pr.MaybeUpdate(m.Index)) return;
-        if (pr.State == ReplicationState.Probe) pr.BecomeReplicate();
+        // An acknowledgement from before the snapshot was installed says nothing about where replication resumes.
+        if (pr.State == ReplicationState.Snapshot && pr.Match < pr.PendingSnapshot) return;
+        if (pr.State != ReplicationState.Replicate) pr.BecomeReplicate();
         else pr.Inflights.FreeTo(m.Index);
         MaybeCommit();
         if (m.From == TransferTarget && pr.Match == Log.LastIndex) SendTimeoutNow(m.From);
@@ -312,7 +330,50 @@ internal sealed class Leader
             pr.AckedReadRound = m.ReadRound;
             ConfirmReads();
         }
-        if (pr.Match < Log.LastIndex || pr.State == ReplicationState.Probe) SendAppend(m.From, sendIfEmpty: true);
+        if (pr.State == ReplicationState.Snapshot) ResendSnapshotChunk(m.From, pr);
+        else if (pr.Match < Log.LastIndex || pr.State == ReplicationState.Probe) SendAppend(m.From, sendIfEmpty: true);
+    }
+
+    /// <summary>
+    /// Raft §7: a follower that needs entries the leader compacted away gets the snapshot instead, one piece of at most
+    /// MaxBytesPerMessage at a time, each sent once the previous is acknowledged (and again at a heartbeat if it was
+    /// lost), so heartbeats and other followers' entries are never queued behind a large snapshot.
+    /// </summary>
+    private bool SendSnapshot(int to, Progress pr)
+    {
+        if (Log.Snapshot is not { } snapshot) return false;
+        pr.BecomeSnapshot(snapshot.Index);
+        SendSnapshotChunk(to, pr);
+        return true;
+    }
+
+    private void SendSnapshotChunk(int to, Progress pr)
+    {
+        if (Log.Snapshot is not { } snapshot) return;
+        // Compacted again meanwhile: the follower starts over with the newer snapshot.
+        if (snapshot.Index != pr.PendingSnapshot) pr.BecomeSnapshot(snapshot.Index);
+        if (pr.SnapshotOffset >= snapshot.Data.Length) return;
+        var offset = (int)pr.SnapshotOffset;
+        var length = (int)Math.Min(raft.Config.MaxBytesPerMessage, snapshot.Data.Length - offset);
+        raft.Send(new SnapshotChunk(raft.Id, to, Term, snapshot.Index, snapshot.Term, offset, snapshot.Data.Length, snapshot.Data.Slice(offset, length)));
+    }
+
+    /// <summary>
+    /// At a heartbeat the last piece may have been lost, or the follower's answer to the whole snapshot: send the piece
+    /// again, or the snapshot again from its start. A follower that already installed it answers with its commit index.
+    /// </summary>
+    private void ResendSnapshotChunk(int to, Progress pr)
+    {
+        if (Log.Snapshot is { } snapshot && snapshot.Index == pr.PendingSnapshot && pr.SnapshotOffset >= snapshot.Data.Length) pr.SnapshotOffset = 0;
+        SendSnapshotChunk(to, pr);
+    }
+
+    /// <summary>The follower's count of bytes held is the truth: lower than ours when it restarted or found the snapshot damaged.</summary>
+    private void HandleSnapshotChunkResponse(SnapshotChunkResponse m, Progress pr)
+    {
+        if (pr.State != ReplicationState.Snapshot || m.SnapshotIndex != pr.PendingSnapshot || m.Received == pr.SnapshotOffset) return;
+        pr.SnapshotOffset = m.Received;
+        SendSnapshotChunk(m.From, pr);
     }
 
     /// <summary>Sends the next entries to <paramref name="to"/> unless flow control holds them back; true if a message went out.</summary>
@@ -320,6 +381,7 @@ internal sealed class Leader
     {
         var pr = progress[to];
         if (pr.IsPaused) return false;
+        if (pr.Next < Log.FirstIndex) return SendSnapshot(to, pr);
         var entries = Log.EntriesFrom(pr.Next, raft.Config.MaxBytesPerMessage);
         if (entries.Count == 0 && !sendIfEmpty) return false;
         var prevIndex = pr.Next - 1;

@@ -52,3 +52,13 @@ public sealed record ReadIndexResponse(int From, int To, long Term, long Request
 /// date, starts an election at once, skipping pre-vote, and its vote requests are marked as a transfer.
 /// </summary>
 public sealed record TimeoutNow(int From, int To, long Term) : Message(From, To, Term);
+
+/// <summary>
+/// One piece of a snapshot for a follower whose next entries the leader no longer holds (Raft §7, InstallSnapshot).
+/// The follower assembles the pieces in order and acknowledges how many bytes it holds, so a lost piece is sent again.
+/// </summary>
+public sealed record SnapshotChunk(int From, int To, long Term, long SnapshotIndex, long SnapshotTerm, long Offset, long TotalBytes, ReadOnlyMemory<byte> Data)
+    : Message(From, To, Term);
+
+/// <summary>The answer to a <see cref="SnapshotChunk"/>: how many bytes of the snapshot at <see cref="SnapshotIndex"/> the follower holds.</summary>
+public sealed record SnapshotChunkResponse(int From, int To, long Term, long SnapshotIndex, long Received) : Message(From, To, Term);

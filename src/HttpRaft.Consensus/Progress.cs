@@ -7,6 +7,8 @@ internal enum ReplicationState
     Probe,
     /// <summary>The follower's log matches up to Match: stream entries optimistically, bounded by <see cref="Inflights"/>.</summary>
     Replicate,
+    /// <summary>The entries the follower needs are compacted away: a snapshot is being sent; no entries until it is installed.</summary>
+    Snapshot,
 }
 
 /// <summary>
@@ -38,7 +40,27 @@ internal sealed class Progress(long next, int maxInflight)
 
     public Inflights Inflights { get; } = new(maxInflight);
 
-    public bool IsPaused => State == ReplicationState.Probe ? ProbeSent : Inflights.IsFull;
+    /// <summary>In snapshot state: the index of the snapshot being sent.</summary>
+    public long PendingSnapshot { get; private set; }
+
+    /// <summary>In snapshot state: how many of its bytes the follower acknowledged holding.</summary>
+    public long SnapshotOffset { get; set; }
+
+    public bool IsPaused => State switch
+    {
+        ReplicationState.Probe => ProbeSent,
+        ReplicationState.Replicate => Inflights.IsFull,
+        _ => true,
+    };
+
+    /// <summary>Starts sending the snapshot at <paramref name="index"/> from its first byte.</summary>
+    public void BecomeSnapshot(long index)
+    {
+        State = ReplicationState.Snapshot;
+        PendingSnapshot = index;
+        SnapshotOffset = 0;
+        Inflights.Reset();
+    }
 
     public void BecomeProbe()
     {

@@ -16,6 +16,7 @@ internal sealed class Raft
     private int electionElapsed;
     private int randomizedElectionTimeout;
     private bool toldRemoved;
+    private readonly SnapshotReceiver snapshots;
 
     public Raft(RaftConfig config, IRaftLogStorage storage)
     {
@@ -23,6 +24,7 @@ internal sealed class Raft
         this.config = config;
         Id = config.Id;
         Log = new RaftLog(storage, config.Applied, config.Bootstrap);
+        snapshots = new SnapshotReceiver(config.MaxSnapshotBytes);
         var hard = storage.HardState;
         Term = hard.Term;
         VotedFor = hard.VotedFor;
@@ -215,6 +217,10 @@ internal sealed class Raft
                 Log.CommitTo(Math.Min(heartbeat.Commit, Log.LastIndex));
                 Send(new HeartbeatResponse(Id, m.From, Term, heartbeat.ReadRound));
                 break;
+            case SnapshotChunk chunk:
+                HeardFromLeader(m.From);
+                HandleSnapshotChunk(chunk);
+                break;
             case TimeoutNow when Promotable:
                 // The leader brought our log up to date and hands over: no pre-vote (it would be refused inside the
                 // voters' lease), and the vote requests say it is a transfer so that voters grant them.
@@ -241,7 +247,7 @@ internal sealed class Raft
     {
         switch (m)
         {
-            case AppendRequest or Heartbeat:
+            case AppendRequest or Heartbeat or SnapshotChunk:
                 BecomeFollower(Term, m.From);
                 StepFollower(m);
                 break;
@@ -271,6 +277,31 @@ internal sealed class Raft
         }
         var (hintIndex, hintTerm) = Log.FindConflictByTerm(Math.Min(m.PrevLogIndex, Log.LastIndex), m.PrevLogTerm);
         Send(new AppendResponse(Id, m.From, Term, false, m.PrevLogIndex, hintIndex, hintTerm));
+    }
+
+    private void HandleSnapshotChunk(SnapshotChunk m)
+    {
+        var (received, snapshot) = snapshots.Add(m);
+        Send(new SnapshotChunkResponse(Id, m.From, Term, m.SnapshotIndex, received));
+        if (snapshot is not null) InstallSnapshot(m.From, snapshot);
+    }
+
+    /// <summary>
+    /// Raft Figure 13: a snapshot this node already has committed changes nothing; one whose last entry this log holds
+    /// with the same term keeps the entries after it (rule 7; hashicorp/raft#697 was a livelock here); otherwise the
+    /// whole log is replaced (rule 8). The answer is an acknowledgement up to the snapshot's index, sent once the host
+    /// has made it durable, like any other.
+    /// </summary>
+    private void InstallSnapshot(int leader, Snapshot snapshot)
+    {
+        if (snapshot.Index <= Log.Committed)
+        {
+            Send(new AppendResponse(Id, leader, Term, true, Log.Committed, 0, 0));
+            return;
+        }
+        if (Log.MatchTerm(snapshot.Index, snapshot.Term)) Log.CommitTo(snapshot.Index);
+        else Log.Restore(snapshot);
+        Send(new AppendResponse(Id, leader, Term, true, snapshot.Index, 0, 0));
     }
 
     private void BecomePreCandidate()

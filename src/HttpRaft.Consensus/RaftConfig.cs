@@ -53,6 +53,9 @@ public sealed class RaftConfig
     /// </summary>
     public long MaxUncommittedBytes { get; init; }
 
+    /// <summary>The largest snapshot a follower accepts from a leader; a bigger one is refused as damaged or hostile.</summary>
+    public long MaxSnapshotBytes { get; init; } = 256L << 20;
+
     /// <summary>The last index the host has already applied before this node started; committed entries after it are replayed.</summary>
     public long Applied { get; init; }
 

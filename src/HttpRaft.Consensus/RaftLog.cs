@@ -8,7 +8,8 @@ internal sealed class RaftLog
 {
     private readonly IRaftLogStorage storage;
     private readonly UnstableLog unstable;
-    private readonly Configuration baseConfiguration;
+    private Configuration baseConfiguration;
+    private long baseConfigurationIndex;
     // The configuration entries in the log, in index order: the last is in force (dissertation §4.1), and when a
     // conflicting suffix is replaced the one before it is in force again.
     private readonly List<(long Index, Configuration Configuration)> configurations = [];
@@ -17,33 +18,55 @@ internal sealed class RaftLog
     {
         this.storage = storage;
         unstable = new UnstableLog(storage.LastIndex + 1);
-        Committed = Math.Min(storage.HardState.Commit, storage.LastIndex);
-        Applied = Math.Min(applied, Committed);
-        baseConfiguration = bootstrap;
-        foreach (var index in storage.ConfigurationIndexes) configurations.Add((index, Decode(storage.Entries(index, index + 1, long.MaxValue)[0])));
+        var snapshotIndex = storage.Snapshot?.Index ?? 0;
+        Committed = Math.Max(snapshotIndex, Math.Min(storage.HardState.Commit, storage.LastIndex));
+        Applied = Math.Max(snapshotIndex, Math.Min(applied, Committed));
+        // The membership at the snapshot, once the prefix that held its configuration entries is gone.
+        (baseConfiguration, baseConfigurationIndex) = storage.Snapshot is { } snapshot ? (snapshot.Configuration, snapshot.Index) : (bootstrap, 0);
+        foreach (var index in storage.ControlEntryIndexes)
+        {
+            var entry = storage.Entries(index, index + 1, long.MaxValue)[0];
+            if (entry.Kind == EntryKind.Configuration) configurations.Add((index, Decode(entry)));
+        }
     }
 
-    /// <summary>The configuration in force: the latest in the log, committed or not, or the bootstrap one if the log holds none.</summary>
+    /// <summary>The snapshot the log starts after, durable or just received; null while the log starts at 1.</summary>
+    public Snapshot? Snapshot => unstable.Snapshot ?? storage.Snapshot;
+
+    /// <summary>A snapshot received from the leader that the host must still make durable (and restore its state from).</summary>
+    public Snapshot? UnstableSnapshot => unstable.Snapshot;
+
+    /// <summary>The configuration in force: the latest in the log, committed or not, or the snapshot's (or bootstrap) one if the log holds none.</summary>
     public Configuration Configuration => configurations.Count > 0 ? configurations[^1].Configuration : baseConfiguration;
 
-    /// <summary>The index of the entry that set <see cref="Configuration"/>, or 0 for the bootstrap configuration.</summary>
-    public long ConfigurationIndex => configurations.Count > 0 ? configurations[^1].Index : 0;
+    /// <summary>The index of the entry that set <see cref="Configuration"/>: the snapshot's index for a snapshot's, 0 for the bootstrap configuration.</summary>
+    public long ConfigurationIndex => configurations.Count > 0 ? configurations[^1].Index : baseConfigurationIndex;
 
-    /// <summary>True when the log holds a configuration entry: the membership is replicated and no longer the bootstrap one.</summary>
-    public bool HasConfigurationEntry => configurations.Count > 0;
+    /// <summary>True when the membership is replicated (in a configuration entry or a snapshot), no longer the bootstrap one.</summary>
+    public bool HasConfigurationEntry => configurations.Count > 0 || baseConfigurationIndex > 0;
+
+    /// <summary>The configuration in force at <paramref name="index"/>: what a snapshot taken there records.</summary>
+    public Configuration ConfigurationAt(long index)
+    {
+        for (var i = configurations.Count - 1; i >= 0; i--)
+        {
+            if (configurations[i].Index <= index) return configurations[i].Configuration;
+        }
+        return baseConfiguration;
+    }
 
     public long Committed { get; private set; }
 
     public long Applied { get; private set; }
 
-    public long FirstIndex => storage.FirstIndex;
+    public long FirstIndex => unstable.Snapshot is { } pending ? pending.Index + 1 : storage.FirstIndex;
 
-    public long LastIndex => unstable.LastIndex ?? storage.LastIndex;
+    public long LastIndex => unstable.LastIndex ?? (unstable.Snapshot is { } pending ? pending.Index : storage.LastIndex);
 
     public long LastTerm => Term(LastIndex);
 
     /// <summary>The last index that storage holds and that unstable entries have not replaced.</summary>
-    public long StableLastIndex => Math.Min(storage.LastIndex, unstable.Offset - 1);
+    public long StableLastIndex => unstable.Snapshot is null ? Math.Min(storage.LastIndex, unstable.Offset - 1) : 0;
 
     public IReadOnlyList<Entry> UnstableEntries => unstable.Entries;
 
@@ -53,8 +76,25 @@ internal sealed class RaftLog
     public long Term(long index)
     {
         if (index == 0 || index > LastIndex || index < FirstIndex - 1) return 0;
+        if (unstable.Snapshot is { } pending && index == pending.Index) return pending.Term;
         return unstable.Term(index) ?? storage.Term(index);
     }
+
+    /// <summary>
+    /// Raft Figure 13, rules 6 and 8: the log is replaced by <paramref name="snapshot"/>, whose state the host restores;
+    /// everything up to its index counts as committed and applied.
+    /// </summary>
+    public void Restore(Snapshot snapshot)
+    {
+        unstable.Restore(snapshot);
+        configurations.Clear();
+        (baseConfiguration, baseConfigurationIndex) = (snapshot.Configuration, snapshot.Index);
+        Committed = snapshot.Index;
+        Applied = snapshot.Index;
+    }
+
+    /// <summary>The host made <paramref name="snapshot"/> durable.</summary>
+    public void SnapshotStable(Snapshot snapshot) => unstable.SnapshotStable(snapshot);
 
     public bool MatchTerm(long index, long term) => index <= LastIndex && Term(index) == term && (index == 0 || term != 0);
 

@@ -36,6 +36,9 @@ public sealed class RaftNode
 
     public long CommitIndex => raft.Log.Committed;
 
+    /// <summary>The last index the host has applied (as <see cref="Advance"/> reported it), or a snapshot installed.</summary>
+    public long AppliedIndex => raft.Log.Applied;
+
     public long LastIndex => raft.Log.LastIndex;
 
     /// <summary>The configuration in force: the latest in the log, committed or not (dissertation §4.1).</summary>
@@ -81,6 +84,27 @@ public sealed class RaftNode
     }
 
     /// <summary>
+    /// Proposes deleting the log below <paramref name="firstIndex"/> if this node leads (docs/design.md §8): an entry
+    /// every node applies by deleting the same prefix. The host checks that the index is committed first.
+    /// </summary>
+    public ProposeResult ProposeTruncation(long firstIndex) =>
+        raft.Leader is null ? ProposeResult.Dropped(ProposeRejection.NotLeader, raft.Term, raft.LeaderId) : raft.Leader.ProposeTruncation(firstIndex);
+
+    /// <summary>
+    /// The snapshot of the log up to <paramref name="index"/> (at most the applied index): its term, the configuration
+    /// in force there, and the host's state <paramref name="hostData"/>. The host makes it durable and deletes the
+    /// entries it covers (storage's Compact); the core then reads the new first index from storage.
+    /// </summary>
+    public Snapshot CreateSnapshot(long index, ReadOnlySpan<byte> hostData)
+    {
+        if (index < raft.Log.FirstIndex - 1 || index > raft.Log.Applied) throw new ArgumentOutOfRangeException(nameof(index), index, $"A snapshot covers applied entries: [{raft.Log.FirstIndex - 1}, {raft.Log.Applied}].");
+        return Snapshot.Create(index, raft.Log.Term(index), raft.Log.ConfigurationAt(index), hostData);
+    }
+
+    /// <summary>The first index the log holds (1 until it is compacted).</summary>
+    public long FirstIndex => raft.Log.FirstIndex;
+
+    /// <summary>
     /// Tells the node a peer answered that it was removed (HTTP 410): it stops campaigning until a leader's message
     /// reaches it, so a removed node that missed its removal cannot disrupt the cluster.
     /// </summary>
@@ -117,7 +141,8 @@ public sealed class RaftNode
         || raft.Outbox.Count > 0
         || raft.ReadStates.Count > 0
         || raft.Leader?.HasPendingSends == true
-        || raft.Log.ConfigurationIndex != lastConfigurationIndex;
+        || raft.Log.ConfigurationIndex != lastConfigurationIndex
+        || raft.Log.UnstableSnapshot is not null;
 
     /// <summary>Collects the work accumulated since the last batch. Call <see cref="Advance"/> with it before the next one.</summary>
     public Ready GetReady()
@@ -127,8 +152,10 @@ public sealed class RaftNode
         var soft = raft.SoftState;
         var hard = raft.HardState;
         var entries = raft.Log.UnstableEntries.ToArray();
+        var snapshot = raft.Log.UnstableSnapshot;
         var ready = new Ready
         {
+            Snapshot = snapshot,
             SoftState = soft != lastSoft ? soft : null,
             HardState = hard != lastHard ? hard : null,
             Entries = entries,
@@ -137,7 +164,7 @@ public sealed class RaftNode
             ReadStates = raft.ReadStates.ToArray(),
             Configuration = raft.Log.ConfigurationIndex != lastConfigurationIndex ? raft.Configuration : null,
             ConfigurationIndex = raft.Log.ConfigurationIndex,
-            MustSync = entries.Length > 0 || TermOrVoteChanged(hard),
+            MustSync = entries.Length > 0 || snapshot is not null || TermOrVoteChanged(hard),
             CanSendBeforePersisting = raft.Role == Role.Leader && !TermOrVoteChanged(hard),
         };
         raft.Outbox.Clear();
@@ -157,13 +184,15 @@ public sealed class RaftNode
         ArgumentNullException.ThrowIfNull(ready);
         if (!ReferenceEquals(ready, outstanding)) throw new InvalidOperationException("Advance takes the Ready last returned by GetReady.");
         outstanding = null;
+        if (ready.Snapshot is not null) raft.Log.SnapshotStable(ready.Snapshot);
         if (ready.Entries.Count > 0)
         {
             var last = ready.Entries[^1];
             raft.Log.StableTo(last.Index, last.Term);
             raft.Leader?.OnPersisted(raft.Log.StableLastIndex);
         }
-        if (ready.CommittedEntries.Count > 0)
+        // A snapshot installed since this batch was taken already counts its entries as applied.
+        if (ready.CommittedEntries.Count > 0 && ready.CommittedEntries[^1].Index > raft.Log.Applied)
         {
             raft.Log.AppliedTo(ready.CommittedEntries[^1].Index);
             raft.Leader?.OnApplied(ready.CommittedEntries);

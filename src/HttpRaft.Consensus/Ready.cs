@@ -16,6 +16,12 @@ public sealed class Ready
     /// <summary>The term, vote or commit index if any changed since the last batch; otherwise null.</summary>
     public HardState? HardState { get; init; }
 
+    /// <summary>
+    /// A snapshot received from the leader to make durable before <see cref="Entries"/> (it replaces the whole log), and
+    /// to restore the host's state from: everything up to its index counts as applied. Null almost always.
+    /// </summary>
+    public Snapshot? Snapshot { get; init; }
+
     /// <summary>Entries to append to durable storage.</summary>
     public IReadOnlyList<Entry> Entries { get; init; } = [];
 

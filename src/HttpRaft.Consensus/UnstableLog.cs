@@ -11,6 +11,23 @@ internal sealed class UnstableLog(long offset)
 
     public long Offset { get; private set; } = offset;
 
+    /// <summary>A snapshot received from the leader and not yet durable: the log now starts after it.</summary>
+    public Snapshot? Snapshot { get; private set; }
+
+    /// <summary>Replaces everything with <paramref name="snapshot"/>: the log goes on at its index + 1.</summary>
+    public void Restore(Snapshot snapshot)
+    {
+        Snapshot = snapshot;
+        Offset = snapshot.Index + 1;
+        entries.Clear();
+    }
+
+    /// <summary>The snapshot is durable now; storage answers for it.</summary>
+    public void SnapshotStable(Snapshot snapshot)
+    {
+        if (ReferenceEquals(Snapshot, snapshot)) Snapshot = null;
+    }
+
     public IReadOnlyList<Entry> Entries => entries;
 
     public long? LastIndex => entries.Count == 0 ? null : Offset + entries.Count - 1;

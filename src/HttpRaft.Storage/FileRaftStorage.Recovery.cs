@@ -29,7 +29,7 @@ public sealed partial class FileRaftStorage
         CheckCommittedPrefix();
     }
 
-    private void Replay(StoredSnapshot? chosen, bool installed)
+    private void Replay(Snapshot? chosen, bool installed)
     {
         var floor = chosen?.Index ?? 0;
         log.Reset(floor + 1);
@@ -42,7 +42,7 @@ public sealed partial class FileRaftStorage
         }
         replay.Finish(directory);
         // Configuration entries below the snapshot, or past what replay could index, are not in the log.
-        configurationIndexes.RemoveAll(at => at < log.FirstIndex || at > log.LastIndex);
+        controlEntryIndexes.RemoveAll(at => at < log.FirstIndex || at > log.LastIndex);
         snapshot = chosen;
         hardState = replay.HardState;
         hardStateSegment = replay.HardStateSegment;
@@ -122,8 +122,8 @@ public sealed partial class FileRaftStorage
     {
         var index = RecordFrame.EntryIndex(payload);
         replay.Entry(index, RecordFrame.EntryTerm(payload), position, path, offset);
-        configurationIndexes.RemoveAll(at => at >= index);
-        if (RecordFrame.EntryKindOf(payload) == EntryKind.Configuration) configurationIndexes.Add(index);
+        controlEntryIndexes.RemoveAll(at => at >= index);
+        if (Entry.IsControl(RecordFrame.EntryKindOf(payload))) controlEntryIndexes.Add(index);
     }
 
     /// <summary>
@@ -162,7 +162,7 @@ public sealed partial class FileRaftStorage
     /// the newer one was written) reads back whole, the older one is tried instead: recovery keeps it only if the
     /// segments still hold every entry after it. Never an older one for a snapshot in an unknown version.
     /// </summary>
-    private (StoredSnapshot? Snapshot, bool Installed, DamagedSnapshot? Damaged) ChooseSnapshot()
+    private (Snapshot? Snapshot, bool Installed, DamagedSnapshot? Damaged) ChooseSnapshot()
     {
         var files = SnapshotFile.List(directory);
         DamagedSnapshot? damaged = null;

@@ -4,7 +4,7 @@ namespace HttpRaft.Storage;
 
 public sealed partial class FileRaftStorage
 {
-    private StoredSnapshot? snapshot;
+    private Snapshot? snapshot;
     private string? snapshotPath;
     private long snapshotFileBytes;
 
@@ -21,7 +21,7 @@ public sealed partial class FileRaftStorage
     /// oldest first, the hard state first copied forward if its segment is among them. Recovery finishes (5) after a
     /// crash at any point; see docs/storage-format.md.
     /// </summary>
-    public void Compact(StoredSnapshot snapshot)
+    public void Compact(Snapshot snapshot)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         long first, last;
@@ -34,7 +34,7 @@ public sealed partial class FileRaftStorage
             this.snapshot = snapshot;
             log.DropBefore(snapshot.Index + 1);
             cache.DropBefore(snapshot.Index + 1);
-            configurationIndexes.RemoveAll(at => at <= snapshot.Index);
+            controlEntryIndexes.RemoveAll(at => at <= snapshot.Index);
         }
         resetSegment = null;
         DeleteSegmentsBelowSnapshot();
@@ -47,7 +47,7 @@ public sealed partial class FileRaftStorage
     /// segment is deleted, oldest first. After a crash between (1) and (3), recovery finds the installed snapshot
     /// without its segment and finishes the install.
     /// </summary>
-    public void InstallSnapshot(StoredSnapshot snapshot)
+    public void InstallSnapshot(Snapshot snapshot)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         SnapshotRules.CheckInstall(snapshot, hardState.Commit);
@@ -57,7 +57,7 @@ public sealed partial class FileRaftStorage
     }
 
     /// <summary>Writes the new snapshot file durably, then deletes the one it replaces.</summary>
-    private void ReplaceSnapshotFile(StoredSnapshot snapshot, uint flags)
+    private void ReplaceSnapshotFile(Snapshot snapshot, uint flags)
     {
         var always = options.Fsync == FsyncPolicy.Always;
         var path = SnapshotFile.Write(directory, snapshot, flags, always, StepHook);
@@ -74,7 +74,7 @@ public sealed partial class FileRaftStorage
     }
 
     /// <summary>Creates the segment that restarts the log after the installed <paramref name="installed"/>, with the hard state, and empties the log.</summary>
-    private void StartResetSegment(StoredSnapshot installed)
+    private void StartResetSegment(Snapshot installed)
     {
         var state = hardState with { Commit = Math.Max(hardState.Commit, installed.Index) };
         batch.ResetWrittenCount();
@@ -85,7 +85,7 @@ public sealed partial class FileRaftStorage
             snapshot = installed;
             log.Reset(installed.Index + 1);
             cache.Clear();
-            configurationIndexes.Clear();
+            controlEntryIndexes.Clear();
             hardState = state;
         }
         hardStateSegment = segment.Sequence;

@@ -12,8 +12,8 @@ namespace HttpRaft.Storage;
 /// <see cref="IRaftLogStorage"/> members, one call at a time. <see cref="ReadRange"/>, <see cref="Snapshot"/> and
 /// <see cref="Statistics"/> may be called from any thread at any moment; an implementation must never make them wait
 /// for disk I/O in progress on the loop (publish what was written only after it is durable).
-/// The log may start at any index: after a snapshot, FirstIndex is <see cref="StoredSnapshot.Index"/> + 1 and
-/// Term(FirstIndex - 1) is <see cref="StoredSnapshot.Term"/>.
+/// The log may start at any index: after a snapshot, FirstIndex is <see cref="Snapshot.Index"/> + 1 and
+/// Term(FirstIndex - 1) is <see cref="Snapshot.Term"/>.
 /// </remarks>
 public interface IRaftStorage : IRaftLogStorage
 {
@@ -31,9 +31,6 @@ public interface IRaftStorage : IRaftLogStorage
     /// </summary>
     IReadOnlyList<Entry> ReadRange(long low, long high);
 
-    /// <summary>The snapshot that replaced the log's prefix, or null while the log starts at 1. Safe from any thread.</summary>
-    StoredSnapshot? Snapshot { get; }
-
     /// <summary>
     /// Replaces the entries up to <paramref name="snapshot"/>'s index with the snapshot and keeps those after it. The
     /// caller compacts only committed, applied entries; the index must be at most LastIndex and its term must be the
@@ -41,7 +38,7 @@ public interface IRaftStorage : IRaftLogStorage
     /// held only entries before that are gone (a crash in between is finished by the next open). The saved commit
     /// index is raised to the snapshot's index if it is lower (the entries are committed; the open checks it).
     /// </summary>
-    void Compact(StoredSnapshot snapshot);
+    void Compact(Snapshot snapshot);
 
     /// <summary>
     /// Replaces the whole log with <paramref name="snapshot"/>, for a follower too far behind to be sent entries: every
@@ -49,7 +46,14 @@ public interface IRaftStorage : IRaftLogStorage
     /// the snapshot's index if it is lower. Whether a follower that holds the snapshot's last entry keeps what follows
     /// (<see cref="Compact"/>) instead is the caller's decision.
     /// </summary>
-    void InstallSnapshot(StoredSnapshot snapshot);
+    void InstallSnapshot(Snapshot snapshot);
+
+    /// <summary>
+    /// The segment files that hold entries, oldest first: where each starts, its size and when it was last written,
+    /// for a retention policy by bytes or by age (whole segments are what a cut frees). Empty for storage without
+    /// files. Safe from any thread; it reads file times, so call it now and then, not per request.
+    /// </summary>
+    IReadOnlyList<SegmentSummary> Segments();
 
     /// <summary>What the storage holds and uses right now. Safe from any thread.</summary>
     StorageStatistics Statistics { get; }

@@ -16,7 +16,7 @@ namespace HttpRaft.Storage;
 /// why those segments could go). Until that record comes the entries are unknown, and if it never comes they are
 /// missing.
 /// </remarks>
-internal sealed class LogReplay(LogIndex log, StoredSnapshot? snapshot, bool installed)
+internal sealed class LogReplay(LogIndex log, Snapshot? snapshot, bool installed)
 {
     private readonly long floor = snapshot?.Index ?? 0;
 

@@ -1,3 +1,4 @@
+using HttpRaft.Consensus;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.IO.Hashing;
@@ -46,7 +47,7 @@ internal static class SnapshotFile
         fileName.EndsWith(TempSuffix, StringComparison.Ordinal) && IndexOf(fileName[..^TempSuffix.Length]) is not null;
 
     /// <summary>Writes <paramref name="snapshot"/> durably; returns its path.</summary>
-    public static string Write(string directory, StoredSnapshot snapshot, uint flags, bool sync, Action<StorageStep>? step)
+    public static string Write(string directory, Snapshot snapshot, uint flags, bool sync, Action<StorageStep>? step)
     {
         var path = Path.Combine(directory, NameOf(snapshot.Index));
         var temp = path + TempSuffix;
@@ -65,7 +66,7 @@ internal static class SnapshotFile
     /// <summary>Reads and checks the snapshot at <paramref name="path"/>; returns it and its flags.</summary>
     /// <exception cref="StorageCorruptedException">It is damaged, or not what its name says.</exception>
     /// <exception cref="StorageFormatException">It is in a version this release does not read.</exception>
-    public static (StoredSnapshot Snapshot, uint Flags) Read(string path)
+    public static (Snapshot Snapshot, uint Flags) Read(string path)
     {
         var length = new FileInfo(path).Length;
         if (length < FixedBytes + 4 || length > FixedBytes + 4L + MaxDataBytes) throw Damaged(path, $"a snapshot file cannot be {length} bytes long");
@@ -83,10 +84,10 @@ internal static class SnapshotFile
         var dataLength = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(32));
         if (FixedBytes + 4L + dataLength != bytes.Length) throw Damaged(path, $"the snapshot says it holds {dataLength} bytes of data but the file has room for {bytes.Length - FixedBytes - 4}");
         if (index < 1 || term < 0 || IndexOf(Path.GetFileName(path)) != index) throw Damaged(path, $"the snapshot's index {index} and term {term} do not fit its name");
-        return (new StoredSnapshot(index, term, bytes.AsMemory(FixedBytes, (int)dataLength)), flags);
+        return (new Snapshot(index, term, bytes.AsMemory(FixedBytes, (int)dataLength)), flags);
     }
 
-    private static byte[] Encode(StoredSnapshot snapshot, uint flags)
+    private static byte[] Encode(Snapshot snapshot, uint flags)
     {
         var bytes = new byte[FixedBytes + snapshot.Data.Length + 4];
         Magic.CopyTo(bytes);

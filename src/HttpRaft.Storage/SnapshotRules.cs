@@ -1,3 +1,4 @@
+using HttpRaft.Consensus;
 namespace HttpRaft.Storage;
 
 /// <summary>What <see cref="IRaftStorage.Compact"/> and <see cref="IRaftStorage.InstallSnapshot"/> accept, the same for every storage.</summary>
@@ -7,7 +8,7 @@ internal static class SnapshotRules
     /// A compaction keeps what follows the snapshot, so its index must be held (or be the current snapshot's, to
     /// replace its data), and the term must be the log's there.
     /// </summary>
-    public static void CheckCompaction(StoredSnapshot snapshot, long firstIndex, long lastIndex, Func<long, long> termAt)
+    public static void CheckCompaction(Snapshot snapshot, long firstIndex, long lastIndex, Func<long, long> termAt)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentOutOfRangeException.ThrowIfLessThan(snapshot.Index, 1, nameof(snapshot));
@@ -18,7 +19,7 @@ internal static class SnapshotRules
     }
 
     /// <summary>An install discards every entry, so it must not reach back below the commit index.</summary>
-    public static void CheckInstall(StoredSnapshot snapshot, long commit)
+    public static void CheckInstall(Snapshot snapshot, long commit)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentOutOfRangeException.ThrowIfLessThan(snapshot.Index, 1, nameof(snapshot));

@@ -63,7 +63,7 @@ public sealed class CommittedPrefixTests : IDisposable
         using (var storage = dir.Open())
         {
             storage.Save(new HardState(1, 0, 10), Range(1, 10, 1), sync: true);
-            storage.Compact(new StoredSnapshot(10, 1, default));
+            storage.Compact(new Snapshot(10, 1, default));
         }
 
         using var reopened = dir.Open();
@@ -77,7 +77,7 @@ public sealed class CommittedPrefixTests : IDisposable
         using (var storage = dir.Open())
         {
             storage.Save(new HardState(1, 0, 10), Range(1, 10, 1), sync: true);
-            storage.Compact(new StoredSnapshot(8, 1, default));
+            storage.Compact(new Snapshot(8, 1, default));
             // A hard state older than the snapshot (what losing the newer hard-state records would leave).
             storage.Save(new HardState(1, 0, 5), [], sync: true);
         }

@@ -96,11 +96,11 @@ public sealed class ConcurrencyTests : IDisposable
             var size = (int)Math.Min(1 + written % 13, total - written);
             storage.Save(new HardState(1, 0, written), Range(written + 1, written + size, 1), sync: false);
             written += size;
-            if (written % 250 < size) storage.Compact(new StoredSnapshot(written - 100, 1, default));
+            if (written % 250 < size) storage.Compact(new Snapshot(written - 100, 1, default));
             if (written % 2000 < size)
             {
                 // A follower too far behind: everything goes, the log goes on after the snapshot.
-                storage.InstallSnapshot(new StoredSnapshot(written + 50, 1, default));
+                storage.InstallSnapshot(new Snapshot(written + 50, 1, default));
                 written += 50;
             }
             if (written % 400 < size) Thread.Sleep(1); // let the readers interleave on a busy machine

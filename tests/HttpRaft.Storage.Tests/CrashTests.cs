@@ -14,13 +14,13 @@ public sealed class CrashTests(ITestOutputHelper output)
 {
     private const long SegmentBytes = 128;
 
-    private static readonly StoredSnapshot Earlier = new(3, 1, "state at 3"u8.ToArray());
+    private static readonly Snapshot Earlier = new(3, 1, "state at 3"u8.ToArray());
     private static readonly HardState Saved = new(3, 1, 60);
 
     [Fact]
     public void A_compaction_stopped_after_any_step_reopens_before_or_after_it()
     {
-        var snapshot = new StoredSnapshot(50, 2, "state at 50"u8.ToArray());
+        var snapshot = new Snapshot(50, 2, "state at 50"u8.ToArray());
         var reference = FilesAfter(storage => storage.Compact(snapshot));
         var steps = CrashAfterEachStep(storage => storage.Compact(snapshot), (completed, reopened, before) =>
         {
@@ -43,7 +43,7 @@ public sealed class CrashTests(ITestOutputHelper output)
     [Fact]
     public void A_compaction_that_raises_the_commit_index_stopped_after_any_step_reopens_before_or_after_it()
     {
-        var snapshot = new StoredSnapshot(80, 2, "state at 80"u8.ToArray());
+        var snapshot = new Snapshot(80, 2, "state at 80"u8.ToArray());
         var raised = Saved with { Commit = 80 };
         var reference = FilesAfter(storage => storage.Compact(snapshot));
         var steps = CrashAfterEachStep(storage => storage.Compact(snapshot), (completed, reopened, before) =>
@@ -64,7 +64,7 @@ public sealed class CrashTests(ITestOutputHelper output)
     [Fact]
     public void An_install_stopped_after_any_step_reopens_before_or_after_it()
     {
-        var snapshot = new StoredSnapshot(200, 9, "the leader's state at 200"u8.ToArray());
+        var snapshot = new Snapshot(200, 9, "the leader's state at 200"u8.ToArray());
         var reference = FilesAfter(storage => storage.InstallSnapshot(snapshot));
         var steps = CrashAfterEachStep(storage => storage.InstallSnapshot(snapshot), (completed, reopened, before) =>
         {
@@ -114,7 +114,7 @@ public sealed class CrashTests(ITestOutputHelper output)
     public void A_damaged_newest_snapshot_falls_back_to_the_older_one_while_the_segments_still_follow_it()
     {
         using var dir = Prepared();
-        var snapshot = new StoredSnapshot(50, 2, "state at 50"u8.ToArray());
+        var snapshot = new Snapshot(50, 2, "state at 50"u8.ToArray());
         StopAfter(dir, StorageStep.SnapshotDurable, storage => storage.Compact(snapshot));
         var newest = dir.Snapshots()[^1];
         FlipByte(newest, 30);
@@ -131,7 +131,7 @@ public sealed class CrashTests(ITestOutputHelper output)
     public void A_damaged_newest_snapshot_whose_older_one_the_segments_no_longer_follow_is_corruption_naming_it()
     {
         using var dir = Prepared();
-        StopAfter(dir, StorageStep.SnapshotDurable, storage => storage.Compact(new StoredSnapshot(50, 2, default)));
+        StopAfter(dir, StorageStep.SnapshotDurable, storage => storage.Compact(new Snapshot(50, 2, default)));
         var newest = dir.Snapshots()[^1];
         FlipByte(newest, 30);
         File.Delete(dir.Segments()[0]); // as if the compaction's deletions had begun
@@ -227,7 +227,7 @@ public sealed class CrashTests(ITestOutputHelper output)
 
     private static Entry[] Entries() => [.. Range(1, 20, 1), .. Range(21, 100, 2)];
 
-    private static void AssertLog(FileRaftStorage storage, StoredSnapshot snapshot, Entry[] entries, HardState hardState)
+    private static void AssertLog(FileRaftStorage storage, Snapshot snapshot, Entry[] entries, HardState hardState)
     {
         Assert.True(snapshot.SameAs(storage.Snapshot), $"snapshot at {storage.Snapshot?.Index}, expected {snapshot.Index}");
         Assert.Equal(snapshot.Index + 1, storage.FirstIndex);

@@ -65,7 +65,7 @@ public sealed class FormatTests : IDisposable
         using (var storage = dir.Open())
         {
             storage.Save(new HardState(2, 0, 13), [Make(12, 2), Make(13, 2)], sync: true);
-            storage.Compact(new StoredSnapshot(9, 1, "state at 9"u8.ToArray()));
+            storage.Compact(new Snapshot(9, 1, "state at 9"u8.ToArray()));
         }
         using (var reopened = dir.Open())
         {
@@ -76,7 +76,7 @@ public sealed class FormatTests : IDisposable
             Assert.Equal([PayloadTag.Plain, .. "after keyed two"u8], entries[0].Data.ToArray());
             Assert.Equal([PayloadTag.Plain, .. "last plain"u8], entries[1].Data.ToArray());
             Assert.True(Make(12, 2).SameAs(entries[2]));
-            reopened.Compact(new StoredSnapshot(12, 2, "state at 12"u8.ToArray()));
+            reopened.Compact(new Snapshot(12, 2, "state at 12"u8.ToArray()));
         }
         Assert.Single(dir.Segments());
         using var last = dir.Open();
@@ -103,7 +103,7 @@ public sealed class FormatTests : IDisposable
         {
             foreach (var path in dir.Segments()) File.WriteAllBytes(path, File.ReadAllBytes(path)[SegmentHeader.Bytes..]);
         }
-        using (var storage = dir.Open(segmentBytes)) storage.Compact(new StoredSnapshot(12, 2, default));
+        using (var storage = dir.Open(segmentBytes)) storage.Compact(new Snapshot(12, 2, default));
         Assert.Single(dir.Segments());
 
         using var reopened = dir.Open(segmentBytes);
@@ -120,7 +120,7 @@ public sealed class FormatTests : IDisposable
         using (var storage = dir.Open(segmentBytes))
         {
             foreach (var chunk in Range(1, 18, 1).Chunk(6)) storage.Save(new HardState(1, 0, 18), chunk, sync: true);
-            storage.Compact(new StoredSnapshot(4, 1, default));
+            storage.Compact(new Snapshot(4, 1, default));
         }
         // The segments holding 1..12 lost: the one left starts after entries the snapshot does not cover.
         var segments = dir.Segments();
@@ -186,7 +186,7 @@ public sealed class FormatTests : IDisposable
         using (var storage = dir.Open())
         {
             storage.Save(new HardState(1, 0, 3), Range(1, 3, 1), sync: true);
-            storage.Compact(new StoredSnapshot(2, 1, "s"u8.ToArray()));
+            storage.Compact(new Snapshot(2, 1, "s"u8.ToArray()));
         }
         var snapshot = dir.Snapshots().Single();
         var bytes = File.ReadAllBytes(snapshot);

@@ -137,7 +137,7 @@ public sealed class RecoveryFuzzTests(ITestOutputHelper output) : IDisposable
 
     private static void Compact(FileRaftStorage storage, LogModel model, long index)
     {
-        storage.Compact(new StoredSnapshot(index, storage.Term(index), BitConverter.GetBytes(index)));
+        storage.Compact(new Snapshot(index, storage.Term(index), BitConverter.GetBytes(index)));
         // Compaction may write the hard state again (raised, or carried out of a segment it deletes).
         model.Set(storage.HardState);
     }

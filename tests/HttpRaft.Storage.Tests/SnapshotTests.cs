@@ -36,7 +36,7 @@ public sealed class SnapshotTests : IDisposable
     public void Compact_moves_the_first_index_past_the_snapshot_and_keeps_what_follows(StorageKind kind)
     {
         var storage = OpenWritten(kind, out var entries);
-        var snapshot = new StoredSnapshot(12, 2, "state at 12"u8.ToArray());
+        var snapshot = new Snapshot(12, 2, "state at 12"u8.ToArray());
 
         storage.Compact(snapshot);
 
@@ -59,7 +59,7 @@ public sealed class SnapshotTests : IDisposable
     {
         var storage = OpenWritten(kind, out _);
 
-        storage.Compact(new StoredSnapshot(20, 3, "all"u8.ToArray()));
+        storage.Compact(new Snapshot(20, 3, "all"u8.ToArray()));
 
         Assert.Equal((21L, 20L), (storage.FirstIndex, storage.LastIndex));
         Assert.Equal(3, storage.Term(20));
@@ -75,12 +75,12 @@ public sealed class SnapshotTests : IDisposable
     public void Compact_refuses_a_snapshot_past_the_last_entry_older_than_the_one_held_or_of_another_term(StorageKind kind)
     {
         var storage = OpenWritten(kind, out _);
-        storage.Compact(new StoredSnapshot(10, 2, "ten"u8.ToArray()));
+        storage.Compact(new Snapshot(10, 2, "ten"u8.ToArray()));
 
-        Assert.Throws<ArgumentOutOfRangeException>(() => storage.Compact(new StoredSnapshot(21, 3, default)));
-        Assert.Throws<ArgumentException>(() => storage.Compact(new StoredSnapshot(9, 2, default)));
-        Assert.Throws<ArgumentException>(() => storage.Compact(new StoredSnapshot(15, 1, default)));
-        Assert.Throws<ArgumentException>(() => storage.Compact(new StoredSnapshot(10, 1, default)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => storage.Compact(new Snapshot(21, 3, default)));
+        Assert.Throws<ArgumentException>(() => storage.Compact(new Snapshot(9, 2, default)));
+        Assert.Throws<ArgumentException>(() => storage.Compact(new Snapshot(15, 1, default)));
+        Assert.Throws<ArgumentException>(() => storage.Compact(new Snapshot(10, 1, default)));
         Assert.Equal(11, storage.FirstIndex);
         Assert.Equal(10, storage.Snapshot!.Index);
     }
@@ -92,7 +92,7 @@ public sealed class SnapshotTests : IDisposable
         var storage = OpenWritten(kind, out _);
         storage.Save(new HardState(3, 2, 5), [], sync: true);
 
-        storage.Compact(new StoredSnapshot(15, 3, default));
+        storage.Compact(new Snapshot(15, 3, default));
 
         Assert.Equal(new HardState(3, 2, 15), storage.HardState);
     }
@@ -103,7 +103,7 @@ public sealed class SnapshotTests : IDisposable
     {
         var storage = OpenWritten(kind, out _);
         storage.Save(new HardState(4, 1, 7), [], sync: true);
-        var snapshot = new StoredSnapshot(50, 4, "leader's state at 50"u8.ToArray());
+        var snapshot = new Snapshot(50, 4, "leader's state at 50"u8.ToArray());
 
         storage.InstallSnapshot(snapshot);
 
@@ -125,7 +125,7 @@ public sealed class SnapshotTests : IDisposable
         storage.Save(new HardState(4, 1, 6), [], sync: true);
 
         // Whether to keep what follows a matching entry is the core's decision (it would call Compact).
-        storage.InstallSnapshot(new StoredSnapshot(8, 9, default));
+        storage.InstallSnapshot(new Snapshot(8, 9, default));
 
         Assert.Equal((9L, 8L), (storage.FirstIndex, storage.LastIndex));
         Assert.Equal(9, storage.Term(8));
@@ -140,7 +140,7 @@ public sealed class SnapshotTests : IDisposable
         var storage = OpenWritten(kind, out _);
         storage.Save(new HardState(4, 1, 12), [], sync: true);
 
-        Assert.Throws<ArgumentException>(() => storage.InstallSnapshot(new StoredSnapshot(11, 2, default)));
+        Assert.Throws<ArgumentException>(() => storage.InstallSnapshot(new Snapshot(11, 2, default)));
         Assert.Equal((1L, 20L), (storage.FirstIndex, storage.LastIndex));
     }
 
@@ -149,9 +149,9 @@ public sealed class SnapshotTests : IDisposable
     public void A_later_compaction_replaces_the_snapshot(StorageKind kind)
     {
         var storage = OpenWritten(kind, out var entries);
-        storage.Compact(new StoredSnapshot(5, 1, "five"u8.ToArray()));
+        storage.Compact(new Snapshot(5, 1, "five"u8.ToArray()));
 
-        var later = new StoredSnapshot(17, entries[16].Term, "seventeen"u8.ToArray());
+        var later = new Snapshot(17, entries[16].Term, "seventeen"u8.ToArray());
         storage.Compact(later);
 
         Assert.True(later.SameAs(storage.Snapshot));
@@ -163,7 +163,7 @@ public sealed class SnapshotTests : IDisposable
     public void A_compacted_log_reopens_with_its_first_index_snapshot_and_the_entries_that_straddle_the_cut()
     {
         Entry[] entries;
-        var snapshot = new StoredSnapshot(11, 2, "state at 11"u8.ToArray());
+        var snapshot = new Snapshot(11, 2, "state at 11"u8.ToArray());
         using (var storage = dir.Open(segmentBytes: SegmentBytes, cacheEntries: 0))
         {
             entries = Written(storage);
@@ -192,7 +192,7 @@ public sealed class SnapshotTests : IDisposable
             foreach (var chunk in Range(1, 20, 1).Chunk(3)) storage.Save(new HardState(1, 0, 11), chunk, sync: true);
             // A new leader replaces the uncommitted 12..20: the records go to a segment started after entry 20.
             storage.Save(new HardState(2, 0, 13), rewrite, sync: true);
-            storage.Compact(new StoredSnapshot(12, 2, default));
+            storage.Compact(new Snapshot(12, 2, default));
             Assert.Equal(21, SegmentHeader.Read(dir.Segments().Single()).BaseIndex);
         }
 
@@ -205,7 +205,7 @@ public sealed class SnapshotTests : IDisposable
     [Fact]
     public void An_installed_snapshot_reopens_as_an_empty_log_after_it()
     {
-        var snapshot = new StoredSnapshot(50, 4, "installed"u8.ToArray());
+        var snapshot = new Snapshot(50, 4, "installed"u8.ToArray());
         using (var storage = dir.Open(segmentBytes: SegmentBytes))
         {
             Written(storage);
@@ -226,10 +226,10 @@ public sealed class SnapshotTests : IDisposable
     {
         using var storage = dir.Open(segmentBytes: SegmentBytes);
         var entries = Written(storage);
-        storage.Compact(new StoredSnapshot(5, 1, "five"u8.ToArray()));
+        storage.Compact(new Snapshot(5, 1, "five"u8.ToArray()));
         Assert.Equal(["snapshot-00000000000000000005.snap"], dir.Snapshots().Select(Path.GetFileName));
 
-        storage.Compact(new StoredSnapshot(9, entries[8].Term, "nine"u8.ToArray()));
+        storage.Compact(new Snapshot(9, entries[8].Term, "nine"u8.ToArray()));
 
         Assert.Equal(["snapshot-00000000000000000009.snap"], dir.Snapshots().Select(Path.GetFileName));
     }
@@ -242,7 +242,7 @@ public sealed class SnapshotTests : IDisposable
             // The only hard-state record goes to the first segment; the entries after it fill several more.
             storage.Save(new HardState(7, 2, 60), Range(1, 5, 1), sync: true);
             foreach (var chunk in Range(6, 100, 1).Chunk(5)) storage.Save(null, chunk, sync: true);
-            storage.Compact(new StoredSnapshot(50, 1, default));
+            storage.Compact(new Snapshot(50, 1, default));
             Assert.DoesNotContain(dir.Segments(), path => path.EndsWith("wal-0000000000000001.seg", StringComparison.Ordinal));
         }
         using var reopened = dir.Open(segmentBytes: SegmentBytes);
@@ -254,7 +254,7 @@ public sealed class SnapshotTests : IDisposable
     {
         using var storage = dir.Open(segmentBytes: SegmentBytes);
         Written(storage);
-        storage.Compact(new StoredSnapshot(12, 2, "s"u8.ToArray()));
+        storage.Compact(new Snapshot(12, 2, "s"u8.ToArray()));
 
         var stats = storage.Statistics;
 

@@ -51,6 +51,7 @@ internal sealed class TestNode
         {
             var ready = Raft.GetReady();
             Readies.Add(ready);
+            if (ready.Snapshot is { } snapshot) RestoreFrom(snapshot);
             Storage.Append(ready.Entries);
             if (ready.HardState is { } hardState) Storage.SetHardState(hardState);
             outgoing.AddRange(ready.Messages);
@@ -72,12 +73,33 @@ internal sealed class TestNode
         incarnation++;
         Readies.Clear();
         if (replay) Applied.Clear();
-        var applied = Applied.Count == 0 ? 0 : Applied[^1].Index;
+        var applied = AppliedIndex;
         Raft = new RaftNode(Options.ConfigFor(Id, members, incarnation, applied), Storage);
     }
 
-    /// <summary>The persisted log.</summary>
-    public IReadOnlyList<Entry> PersistedLog => Storage.LastIndex == 0 ? [] : Storage.Entries(1, Storage.LastIndex + 1, long.MaxValue);
+    /// <summary>Snapshots this node installed from a leader, in order.</summary>
+    public List<Snapshot> InstalledSnapshots { get; } = [];
+
+    /// <summary>Index of the last entry the state machine holds, applied or restored from a snapshot.</summary>
+    public long AppliedIndex => Math.Max(Applied.Count == 0 ? 0 : Applied[^1].Index, InstalledSnapshots.Count == 0 ? 0 : InstalledSnapshots[^1].Index);
+
+    /// <summary>Deletes the log up to <paramref name="index"/> (applied), keeping a snapshot with <paramref name="hostData"/>, as a host's retention does.</summary>
+    public Snapshot Compact(long index, byte[]? hostData = null)
+    {
+        var snapshot = Raft.CreateSnapshot(index, hostData ?? []);
+        Storage.Compact(snapshot);
+        return snapshot;
+    }
+
+    /// <summary>The persisted log (from the first index the storage still holds).</summary>
+    public IReadOnlyList<Entry> PersistedLog => Storage.LastIndex < Storage.FirstIndex ? [] : Storage.Entries(Storage.FirstIndex, Storage.LastIndex + 1, long.MaxValue);
+
+    /// <summary>A leader's snapshot replaces the log; the state machine takes its state from it.</summary>
+    private void RestoreFrom(Snapshot snapshot)
+    {
+        Storage.InstallSnapshot(snapshot);
+        InstalledSnapshots.Add(snapshot);
+    }
 
     /// <summary>The terms of the persisted log, index 1 first: the shape the paper's figures draw.</summary>
     public long[] PersistedTerms => PersistedLog.Select(e => e.Term).ToArray();

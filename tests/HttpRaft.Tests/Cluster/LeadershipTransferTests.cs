@@ -213,19 +213,21 @@ public sealed class LeadershipTransferTests(ITestOutputHelper output)
 
         public long Term(long index) => inner.Term(index);
 
-        public IReadOnlyList<long> ConfigurationIndexes => inner.ConfigurationIndexes;
+        public IReadOnlyList<long> ControlEntryIndexes => inner.ControlEntryIndexes;
 
         public IReadOnlyList<Entry> Entries(long low, long high, long maxBytes) => inner.Entries(low, high, maxBytes);
 
         public IReadOnlyList<Entry> ReadRange(long low, long high) => inner.ReadRange(low, high);
 
-        public StoredSnapshot? Snapshot => inner.Snapshot;
+        public Snapshot? Snapshot => inner.Snapshot;
+
+        public IReadOnlyList<SegmentSummary> Segments() => inner.Segments();
 
         public StorageStatistics Statistics => inner.Statistics;
 
-        public void Compact(StoredSnapshot snapshot) => inner.Compact(snapshot);
+        public void Compact(Snapshot snapshot) => inner.Compact(snapshot);
 
-        public void InstallSnapshot(StoredSnapshot snapshot) => inner.InstallSnapshot(snapshot);
+        public void InstallSnapshot(Snapshot snapshot) => inner.InstallSnapshot(snapshot);
 
         public void Save(HardState? hardState, IReadOnlyList<Entry> entries, bool sync)
         {

@@ -17,7 +17,7 @@ internal class DelegatingStorage : IRaftStorage
 
     public long Term(long index) => inner.Term(index);
 
-    public IReadOnlyList<long> ConfigurationIndexes => inner.ConfigurationIndexes;
+    public IReadOnlyList<long> ControlEntryIndexes => inner.ControlEntryIndexes;
 
     public virtual IReadOnlyList<Entry> Entries(long low, long high, long maxBytes) => inner.Entries(low, high, maxBytes);
 
@@ -25,13 +25,15 @@ internal class DelegatingStorage : IRaftStorage
 
     public IReadOnlyList<Entry> ReadRange(long low, long high) => inner.ReadRange(low, high);
 
-    public StoredSnapshot? Snapshot => inner.Snapshot;
+    public Snapshot? Snapshot => inner.Snapshot;
+
+    public IReadOnlyList<SegmentSummary> Segments() => inner.Segments();
 
     public StorageStatistics Statistics => inner.Statistics;
 
-    public virtual void Compact(StoredSnapshot snapshot) => inner.Compact(snapshot);
+    public virtual void Compact(Snapshot snapshot) => inner.Compact(snapshot);
 
-    public virtual void InstallSnapshot(StoredSnapshot snapshot) => inner.InstallSnapshot(snapshot);
+    public virtual void InstallSnapshot(Snapshot snapshot) => inner.InstallSnapshot(snapshot);
 }
 
 /// <summary>A transport to nowhere, for a loop tested on its own.</summary>
