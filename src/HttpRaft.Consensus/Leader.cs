@@ -151,8 +151,7 @@ internal sealed class Leader
     {
         if (TransferTarget != RaftNode.None || !MayChangeConfiguration) return ChangeResult.Refused(ChangeRejection.Pending, Term, raft.Id);
         var (next, member, rejection) = Apply(change, raft.Configuration);
-        // The member refused (a voter already, a learner not caught up) goes back with the refusal, for the caller to name.
-        if (rejection != ChangeRejection.None) return ChangeResult.Refused(rejection, Term, raft.Id) with { Member = member };
+        if (rejection != ChangeRejection.None) return ChangeResult.Refused(rejection, Term, raft.Id);
         var index = Log.LastIndex + 1;
         AppendEntries([Entry.ForConfiguration(index, Term, next!)]);
         SyncProgress();

@@ -231,22 +231,6 @@ public sealed class MembershipTests
     }
 
     [Fact]
-    public void A_refused_promotion_names_the_member_it_refused()
-    {
-        // The host's 409 says which node is a voter already or not caught up yet, from the refusal's member.
-        var (cluster, leader, learner) = ClusterWithLearner();
-        cluster.Isolate(learner.Id);
-        leader.Raft.Propose([Logs.Payload("a")]);
-        cluster.Run(5);
-
-        var voter = leader.Raft.ProposeChange(new MembershipChange.Promote(1));
-        var behind = leader.Raft.ProposeChange(new MembershipChange.Promote(learner.Id));
-
-        Assert.Equal((ChangeRejection.NotALearner, (int?)1), (voter.Rejection, voter.Member?.Id));
-        Assert.Equal((ChangeRejection.NotCaughtUp, (int?)learner.Id), (behind.Rejection, behind.Member?.Id));
-    }
-
-    [Fact]
     public void The_leader_cannot_remove_itself_and_a_learner_or_unknown_node_cannot_be_made_leader()
     {
         var (cluster, leader, learner) = ClusterWithLearner();
