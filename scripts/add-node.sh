@@ -20,7 +20,7 @@
 # Exit codes: 0 joined, 1 the join failed (the reason is printed), 2 usage or no running cluster.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cluster="$(pwd)/.cluster"
+cluster=$(realpath -m "${HTTPRAFT_CLUSTER_DIR:-.cluster}")
 . scripts/cluster-lib.sh
 
 learner=false
@@ -106,7 +106,7 @@ if $learner; then want="a member"; else want="a voter"; fi
 mine=""
 while :; do
   if ! kill -0 "$pid" 2>/dev/null; then
-    echo "add-node: $name exited; the end of .cluster/$name.log:" >&2
+    echo "add-node: $name exited; the end of $(shown "$cluster/$name.log"):" >&2
     tail -n 20 "$cluster/$name.log" >&2
     rm -f "$cluster/$name.pid"
     exit 1
@@ -115,7 +115,7 @@ while :; do
   mine=$(cluster_members <<<"$seen" | awk -v peer="$peer" '$2 == peer' || true)
   if [ -n "$mine" ] && { $learner || [ "$(awk '{print $4}' <<<"$mine")" = voter ]; }; then break; fi
   if [ "$SECONDS" -ge "$deadline" ]; then
-    echo "add-node: $name is not $want after ${HTTPRAFT_JOIN_TIMEOUT:-120} s (GET /cluster on it: ${seen:-no answer}); see .cluster/$name.log" >&2
+    echo "add-node: $name is not $want after ${HTTPRAFT_JOIN_TIMEOUT:-120} s (GET /cluster on it: ${seen:-no answer}); see $(shown "$cluster/$name.log")" >&2
     exit 1
   fi
   sleep 0.5
@@ -123,6 +123,6 @@ done
 
 read -r id _ _ role <<<"$mine"
 echo
-echo "node $id joined as a $role: peer $peer, API http://$api, pid $pid, log .cluster/$name.log, data .cluster/$name/data"
+echo "node $id joined as a $role: peer $peer, API http://$api, pid $pid, log $(shown "$cluster/$name.log"), data $(shown "$cluster/$name/data")"
 echo "Check: curl -s http://$api/cluster"
 echo "Remove it: scripts/remove-node.sh $id"

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Shared by the scripts that run a local cluster in .cluster/ (start-cluster, stop-cluster, add-node, remove-node).
-# Sourced, not run: it expects $cluster (the .cluster folder) to be set.
+# Sourced, not run: it expects $cluster (the .cluster folder, or HTTPRAFT_CLUSTER_DIR) to be set.
 # shellcheck disable=SC2154 # $cluster and $targets are set by the script that sources this file
 #
 # A local node lives in .cluster/node-N: its working directory, with its output in .cluster/node-N.log and its process
@@ -9,6 +9,9 @@
 # member.json the node wrote when it joined records the id the leader gave it. A node removed by remove-node.sh is
 # marked with a file .cluster/node-N/removed, so start-cluster.sh does not start it again.
 # No jq is needed: the JSON read here is peers.json's flat lists, member.json and GET /cluster, whose shapes are fixed.
+
+# Path $1 as the user is shown it: relative to the repository root (the scripts' working directory) when under it.
+shown() { echo "${1#"$PWD"/}"; }
 
 # True if $1 is the pid of a live HttpRaft process (not a recycled pid of something else).
 alive() { kill -0 "$1" 2>/dev/null && grep -q HttpRaft.dll "/proc/$1/cmdline" 2>/dev/null; }

@@ -14,7 +14,7 @@
 # Exit codes: 0 removed, 1 refused or no answer (the reason is printed), 2 usage or no running cluster.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cluster="$(pwd)/.cluster"
+cluster=$(realpath -m "${HTTPRAFT_CLUSTER_DIR:-.cluster}")
 . scripts/cluster-lib.sh
 
 if [ $# -ne 1 ] || ! [[ "$1" =~ ^[0-9]+$ ]]; then
@@ -40,7 +40,7 @@ if [ -n "$local_dir" ] && running "$local_dir.pid"; then targets+=("$(node_api "
 
 stop_local() {
   if [ -z "$local_dir" ]; then
-    echo "node $id is not a local node (no .cluster/node-N is it): stop its process yourself; until then it reports \"role\": \"removed\""
+    echo "node $id is not a local node (no node directory in $(shown "$cluster") is it): stop its process yourself; until then it reports \"role\": \"removed\""
     return
   fi
   local name
@@ -54,7 +54,7 @@ stop_local() {
   rm -f "$local_dir.pid"
   # scripts/start-cluster.sh does not start a removed node again.
   touch "$local_dir/removed"
-  echo "its output (.cluster/$name.log) and its directory .cluster/$name stay"
+  echo "its output ($(shown "$cluster/$name.log")) and its directory $(shown "$cluster/$name") stay"
 }
 
 cluster_request DELETE "/cluster/members/$id"

@@ -10,11 +10,12 @@
 # --clean deletes .cluster first (the nodes' logs and data). Without it, the nodes that scripts/add-node.sh added
 # start again too (from the member.json in their data directory), and nodes that scripts/remove-node.sh removed do
 # not. Stop the cluster with scripts/stop-cluster.sh.
-# HTTPRAFT_START_TIMEOUT (seconds, default 60) bounds the wait for readiness.
+# HTTPRAFT_START_TIMEOUT (seconds, default 60) bounds the wait for readiness. HTTPRAFT_DLL runs that HttpRaft.dll
+# instead of building one; HTTPRAFT_CLUSTER_DIR puts the nodes somewhere else than .cluster (relative paths, CONFIG's
+# too, are taken from the repository root). The other scripts read HTTPRAFT_CLUSTER_DIR as well.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
-cluster="$root/.cluster"
+cluster=$(realpath -m "${HTTPRAFT_CLUSTER_DIR:-.cluster}")
 . scripts/cluster-lib.sh
 
 clean=false
@@ -34,10 +35,15 @@ for pidfile in "$cluster"/node-*.pid; do
   fi
 done
 
-echo "Building src/HttpRaft (Release)..."
-dotnet build -c Release src/HttpRaft -nologo -v quiet
-dll=$(dotnet msbuild src/HttpRaft -nologo -p:Configuration=Release -getProperty:TargetPath)
-[ -f "$dll" ] || { echo "start-cluster: build output not found: $dll" >&2; exit 1; }
+if [ -n "${HTTPRAFT_DLL:-}" ]; then
+  dll=$(realpath -m "$HTTPRAFT_DLL")
+  [ -f "$dll" ] || { echo "start-cluster: HTTPRAFT_DLL names no file: $HTTPRAFT_DLL" >&2; exit 2; }
+else
+  echo "Building src/HttpRaft (Release)..."
+  dotnet build -c Release src/HttpRaft -nologo -v quiet
+  dll=$(dotnet msbuild src/HttpRaft -nologo -p:Configuration=Release -getProperty:TargetPath)
+  [ -f "$dll" ] || { echo "start-cluster: build output not found: $dll" >&2; exit 1; }
+fi
 
 if $clean; then rm -rf "$cluster"; fi
 mkdir -p "$cluster"
@@ -67,7 +73,7 @@ ready=""
 while [ -z "$ready" ]; do
   for name in "${started[@]}"; do
     if ! kill -0 "$(cat "$cluster/$name.pid")" 2>/dev/null; then
-      echo "start-cluster: $name exited; the end of .cluster/$name.log:" >&2
+      echo "start-cluster: $name exited; the end of $(shown "$cluster/$name.log"):" >&2
       tail -n 20 "$cluster/$name.log" >&2
       scripts/stop-cluster.sh >/dev/null
       exit 1
@@ -76,7 +82,7 @@ while [ -z "$ready" ]; do
   done
   if [ -z "$ready" ]; then
     if [ "$SECONDS" -ge "$deadline" ]; then
-      echo "start-cluster: no node became ready within ${HTTPRAFT_START_TIMEOUT:-60} s; see .cluster/node-*.log" >&2
+      echo "start-cluster: no node became ready within ${HTTPRAFT_START_TIMEOUT:-60} s; see $(shown "$cluster")/node-*.log" >&2
       exit 1
     fi
     sleep 0.2
@@ -87,8 +93,8 @@ echo
 echo "HttpRaft cluster of ${#started[@]} nodes is up (node $(node_id "$cluster/$ready") reports ready)."
 for name in "${started[@]}"; do
   api=$(node_api "$cluster/$name")
-  printf '  node %s  pid %-7s API http://%s   Swagger UI http://%s/swagger   log .cluster/%s.log\n' \
-    "$(node_id "$cluster/$name")" "$(cat "$cluster/$name.pid")" "$api" "$api" "$name"
+  printf '  node %s  pid %-7s API http://%s   Swagger UI http://%s/swagger   log %s\n' \
+    "$(node_id "$cluster/$name")" "$(cat "$cluster/$name.pid")" "$api" "$api" "$(shown "$cluster/$name.log")"
 done
 ready_api=$(node_api "$cluster/$ready")
 echo

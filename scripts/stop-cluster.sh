@@ -5,7 +5,7 @@
 # --clean removes them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cluster="$(pwd)/.cluster"
+cluster=$(realpath -m "${HTTPRAFT_CLUSTER_DIR:-.cluster}")
 . scripts/cluster-lib.sh
 
 pids=()
