@@ -123,11 +123,14 @@ internal sealed class LocalCluster : IAsyncDisposable
     /// --data-dir data</c>. Returns once the node has joined (the leader gave it an id: it then starts listening and
     /// answers <c>GET /status</c>); it joins as a learner that the leader promotes once it has caught up.
     /// </summary>
-    public async Task<ClusterNode> JoinAsync(ClusterNode via, TimeSpan timeout)
+    /// <remarks>
+    /// With <paramref name="addresses"/> of a member added earlier through <c>POST /cluster/members</c>, the node finds
+    /// itself a member already and takes that member's id (and role: a learner stays one until promoted).
+    /// </remarks>
+    public async Task<ClusterNode> JoinAsync(ClusterNode via, TimeSpan timeout, (string Peer, string Api)? addresses = null)
     {
-        var ports = FreePorts.Take(2);
-        var (peer, api) = ($"localhost:{ports[0]}", $"localhost:{ports[1]}");
-        var directory = Directory.CreateDirectory(Path.Combine(root, $"joined-{ports[1]}")).FullName;
+        var (peer, api) = addresses ?? FreeAddresses();
+        var directory = Directory.CreateDirectory(Path.Combine(root, $"joined-{api.Replace(':', '-')}")).FullName;
         var process = StartProcess($"joining node at {api}", directory, ["--join", $"http://{via.Api}", "--peer", peer, "--api", api, "--data-dir", "data"], environment);
         var joining = new ClusterNode(-1, api, peer, directory, process) { Joined = true };
         NodeStatus? status = null;
@@ -139,6 +142,26 @@ internal sealed class LocalCluster : IAsyncDisposable
         var joined = joining with { Id = status.Id };
         nodes = [.. nodes, joined];
         return joined;
+    }
+
+    /// <summary>A peer and an API address on loopback ports that were free a moment ago, for a node to come.</summary>
+    public static (string Peer, string Api) FreeAddresses()
+    {
+        var ports = FreePorts.Take(2);
+        return ($"localhost:{ports[0]}", $"localhost:{ports[1]}");
+    }
+
+    /// <summary>
+    /// SIGTERM to <paramref name="node"/> (a graceful stop: a leader hands over first) and waits for it to exit;
+    /// returns how long that took. Fails the test unless it exits with 0 within <paramref name="timeout"/>.
+    /// </summary>
+    public static async Task<TimeSpan> StopAsync(ClusterNode node, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        node.Process.Terminate();
+        var exitCode = await node.Process.WaitForExitAsync(timeout);
+        Assert.True(exitCode == 0, $"node {node.Id} exited with {exitCode} after SIGTERM:\n{node.Process.Transcript()}");
+        return clock.Elapsed;
     }
 
     private static string Id(int id) => id.ToString(CultureInfo.InvariantCulture);
@@ -222,22 +245,23 @@ internal sealed class LocalCluster : IAsyncDisposable
     /// <summary>
     /// Sends <paramref name="method"/> <paramref name="path"/> to <paramref name="node"/>, following 307s to the leader
     /// and retrying a 503 after its Retry-After, as <c>curl -L</c> in a retry loop would; returns the first other answer
-    /// (status and body), or the last 503 at <paramref name="timeout"/>.
+    /// (status and body), or the last 503 at <paramref name="timeout"/>. <paramref name="body"/>, if any, goes as JSON, on every hop.
     /// </summary>
-    public async Task<(HttpStatusCode Status, string Body)> SendToLeaderAsync(HttpMethod method, ClusterNode node, string path, TimeSpan timeout)
+    public async Task<(HttpStatusCode Status, string Body)> SendToLeaderAsync(HttpMethod method, ClusterNode node, string path, TimeSpan timeout, object? body = null)
     {
         var deadline = Stopwatch.StartNew();
         var target = node.ApiUri(path);
         while (true)
         {
-            using var response = await Http.SendAsync(new HttpRequestMessage(method, target));
-            var body = await response.Content.ReadAsStringAsync();
+            using var request = new HttpRequestMessage(method, target) { Content = body is null ? null : JsonContent.Create(body, options: Json) };
+            using var response = await Http.SendAsync(request);
+            var answer = await response.Content.ReadAsStringAsync();
             if (response.StatusCode == HttpStatusCode.TemporaryRedirect && response.Headers.Location is { } leader && deadline.Elapsed < timeout)
             {
                 target = leader.IsAbsoluteUri ? leader : new Uri(target, leader);
                 continue;
             }
-            if (response.StatusCode != HttpStatusCode.ServiceUnavailable || deadline.Elapsed > timeout) return (response.StatusCode, body);
+            if (response.StatusCode != HttpStatusCode.ServiceUnavailable || deadline.Elapsed > timeout) return (response.StatusCode, answer);
             var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromMilliseconds(100);
             await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(wait.TotalMilliseconds, 500)));
         }

@@ -7,7 +7,7 @@ namespace HttpRaft.EndToEnd.Tests.History;
 /// Keyed writers running against a <see cref="LocalCluster"/> while a test changes it (restarts, replaces a node):
 /// each appends unique entries one after another through <see cref="HistoryClients.AppendAsync"/> (307 followed, 503
 /// and refused connections retried under one Idempotency-Key), and what they saw is checked afterwards: every append
-/// acknowledged, each acknowledged one in every member's log exactly once at its index.
+/// acknowledged, each acknowledged one in every member's log exactly once at its index (<see cref="HistoryChecker"/>).
 /// </summary>
 internal sealed class WriteLoad : IAsyncDisposable
 {
@@ -48,38 +48,53 @@ internal sealed class WriteLoad : IAsyncDisposable
     /// The longest time, in milliseconds, within [<paramref name="from"/>, <paramref name="to"/>] (stopwatch ticks)
     /// during which no append was acknowledged: between two acknowledgements, or from a bound to the nearest one.
     /// </summary>
-    public double LongestGap(long from, long to)
+    public double LongestGap(long from, long to) => Gap(from, to).Milliseconds;
+
+    /// <summary><see cref="LongestGap"/>, with where it began: milliseconds after <paramref name="from"/>.</summary>
+    public (double Milliseconds, double StartsAfter) Gap(long from, long to)
     {
         var times = appends.Where(a => a.Acknowledged is not null).Select(a => a.End).Where(t => t > from && t < to).Append(from).Append(to).Order().ToList();
-        long longest = 0;
-        for (var i = 1; i < times.Count; i++) longest = Math.Max(longest, times[i] - times[i - 1]);
-        return longest * 1000.0 / Stopwatch.Frequency;
+        long longest = 0, startsAt = from;
+        for (var i = 1; i < times.Count; i++)
+        {
+            if (times[i] - times[i - 1] <= longest) continue;
+            longest = times[i] - times[i - 1];
+            startsAt = times[i - 1];
+        }
+        return (longest * 1000.0 / Stopwatch.Frequency, (startsAt - from) * 1000.0 / Stopwatch.Frequency);
+    }
+
+    /// <summary>"N ms (from +S s)": the longest gap in [<paramref name="from"/>, now], for a report.</summary>
+    public string DescribeGap(long from)
+    {
+        var (milliseconds, startsAfter) = Gap(from, Now);
+        return $"{milliseconds:F0} ms (from +{startsAfter / 1000:F1} s)";
     }
 
     /// <summary>The stopwatch's time now, in ticks, to mark a step for <see cref="LongestGap"/>.</summary>
     public long Now => clock.ElapsedTicks;
 
     /// <summary>
-    /// Waits until every node of <paramref name="members"/> holds as many entries as were acknowledged, then asserts
-    /// that their logs are the same, that no entry is there twice, and that every acknowledged append is there at the
-    /// index it was acknowledged with.
+    /// Stops the writers, appends one last entry through <paramref name="clients"/> and waits until every node of
+    /// <paramref name="members"/> has committed it, then checks the history with <see cref="HistoryChecker"/>: every
+    /// acknowledged append in every member's log exactly once, at the index and term it was acknowledged with, no entry
+    /// twice, the logs the same. Fails with the violations; returns the number of acknowledged appends checked.
     /// </summary>
-    public static async Task AssertLogsHoldEveryAppendOnceAsync(LocalCluster cluster, IReadOnlyList<ClusterNode> members, IReadOnlyList<AppendOp> acknowledged)
+    public async Task<int> CheckAsync(LocalCluster cluster, HistoryClients clients, IReadOnlyList<ClusterNode> members)
     {
-        var logs = new List<List<LogEntry>>();
+        await StopAsync();
+        var last = await clients.AppendAsync("final", new Random(0));
+        Assert.True(last.Acknowledged is not null, "the final append was not acknowledged");
         foreach (var node in members)
         {
-            await Poll.UntilAsync(async () => (await cluster.ReadLogAsync(node)).Entries.Count >= acknowledged.Count, TimeSpan.FromSeconds(30), $"node {node.Id} to hold every append");
-            logs.Add((await cluster.ReadLogAsync(node)).Entries);
+            await cluster.WaitForStatusAsync(node, s => s.CommitIndex >= last.Acknowledged!.Value.Index, TimeSpan.FromSeconds(30));
         }
-        var reference = logs[0];
-        Assert.All(logs, log => Assert.Equal(reference.Select(e => (e.Index, e.Entry)), log.Select(e => (e.Index, e.Entry))));
-        var duplicates = reference.GroupBy(e => e.Entry).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-        Assert.True(duplicates.Count == 0, $"appended more than once: {string.Join(", ", duplicates.Take(10))}");
-        var byEntry = reference.ToDictionary(e => e.Entry, e => e.Index);
-        var lost = acknowledged.Where(a => !byEntry.ContainsKey(a.Entry)).Select(a => a.Entry).ToList();
-        Assert.True(lost.Count == 0, $"{lost.Count} acknowledged appends are lost: {string.Join(", ", lost.Take(10))}");
-        foreach (var append in acknowledged) Assert.Equal(append.Acknowledged!.Value.Index, byEntry[append.Entry]);
+        var logs = new List<IReadOnlyList<(long, long, string)>>();
+        foreach (var node in members) logs.Add([.. (await cluster.ReadLogAsync(node)).Entries.Select(e => (e.Index, e.Term, e.Entry))]);
+        var history = new History([.. Appends, last], [], logs);
+        var violations = HistoryChecker.Check(history);
+        Assert.True(violations.Count == 0, $"{violations.Count} violations of the history (nodes {string.Join(", ", members.Select(n => n.Id))}):\n{string.Join('\n', violations.Take(20))}");
+        return history.Appends.Count(a => a.Acknowledged is not null);
     }
 
     public async ValueTask DisposeAsync()
