@@ -98,7 +98,8 @@ internal sealed class NemesisCluster : IAsyncDisposable
         AdoptJoined();
         var statuses = await Task.WhenAll(Members.Select(async n => (Node: n, Status: await Http.StatusAsync(n, TimeSpan.FromSeconds(3)))));
         var gone = statuses.Where(s => s.Status?.Role == "removed").Select(s => s.Node).ToList();
-        var latest = statuses.Where(s => s.Status is { IsLeader: true }).MaxBy(s => s.Status!.Term);
+        // Not MaxBy: on no leader at all it throws for a tuple (a value type) rather than give the default.
+        var latest = statuses.Where(s => s.Status is { IsLeader: true }).OrderByDescending(s => s.Status!.Term).FirstOrDefault();
         if (latest.Node is not null && latest.Status!.Term >= statuses.Max(s => s.Status?.Term ?? 0) && await Http.ClusterAsync(latest.Node) is { } view)
         {
             gone.AddRange(Members.Where(n => view.Members.All(m => m.Id != n.Id)));

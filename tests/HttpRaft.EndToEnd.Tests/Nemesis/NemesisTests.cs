@@ -24,7 +24,8 @@ public sealed class NemesisTests(ITestOutputHelper output, Report report) : ICla
         foreach (var seed in seeds)
         {
             report.Line(output, $"Nemesis seed {seed}: replay with HTTPRAFT_NEMESIS_SEEDS={seed}");
-            var result = await new NemesisRun(seed, TimeSpan.FromSeconds(seconds), output.WriteLine).RunAsync();
+            // The timeline goes out live (as diagnostic messages), so a long run can be followed as it goes.
+            var result = await new NemesisRun(seed, TimeSpan.FromSeconds(seconds), line => report.Line(output, line)).RunAsync();
             foreach (var violation in result.Violations.Take(20)) output.WriteLine($"violation (seed {seed}): {violation}");
             report.Line(output, $"nemesis result | seed | minutes | operations | appends (acknowledged) | reads (answered) | faults | violations | first append after healing, median / max |");
             report.Line(output, $"nemesis result {result.Row()}");
