@@ -21,6 +21,15 @@ internal static partial class HostLog
     [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "peers.json lists {Count} nodes, which differs from the replicated membership {Configuration}. peers.json is read at a cluster's first start only; change the membership with POST /cluster/members and DELETE /cluster/members/{{id}}")]
     public static partial void BootstrapListIgnored(ILogger logger, int count, HttpRaft.Consensus.Configuration configuration);
 
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Log cut: it starts at entry {FirstIndex} now (snapshot of {SnapshotBytes} bytes, {Milliseconds:F1} ms)")]
+    public static partial void LogCut(ILogger logger, long firstIndex, int snapshotBytes, double milliseconds);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Installed the leader's snapshot of entries up to {Index} (term {Term}, {SnapshotBytes} bytes, {Milliseconds:F1} ms): the log starts after it")]
+    public static partial void SnapshotInstalled(ILogger logger, long index, long term, int snapshotBytes, double milliseconds);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "The idempotency table in the snapshot at {Index} could not be read ({Problem}): keys of appends before it are forgotten")]
+    public static partial void SnapshotTableUnreadable(ILogger logger, long index, string problem);
+
     [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Peer {PeerId} at {Address} is unreachable: {Detail}")]
     public static partial void PeerUnreachable(ILogger logger, int peerId, Uri address, string detail);
 

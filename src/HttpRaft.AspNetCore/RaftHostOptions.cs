@@ -114,6 +114,9 @@ public sealed class RaftHostOptions
     /// <summary>TLS for both addresses: this node's certificate, and the CA its peers' certificates must chain to.</summary>
     public RaftTlsOptions Tls { get; set; } = new();
 
+    /// <summary>How much of the log to keep (the <c>retention</c> block); everything unless a limit is set.</summary>
+    public RetentionOptions Retention { get; set; } = new();
+
     /// <summary>Connections Kestrel accepts at once on both ports together; beyond it new connections wait in the backlog.</summary>
     public long MaxConcurrentConnections { get; set; } = 10_000;
 
@@ -124,7 +127,7 @@ public sealed class RaftHostOptions
     public int MaxRequestHeadersTotalBytes { get; set; } = 32 * 1024;
 
     /// <summary>The size bounds these settings give, and the ones derived from them (the peer frame limit among them).</summary>
-    public SizeLimits Limits => new(MaxEntryBytes, MaxRequestBodyBytes, MaxAppendBytes);
+    public SizeLimits Limits => new(MaxEntryBytes, MaxRequestBodyBytes, MaxAppendBytes, IdempotencyWindow);
 
     /// <summary>This node's id; valid once the options have passed validation.</summary>
     public int Id => NodeId ?? throw new InvalidOperationException("HttpRaft:NodeId is not set.");
@@ -166,6 +169,7 @@ public sealed class RaftHostOptions
         ElectionTicks = ElectionTicks,
         MaxBytesPerMessage = MaxAppendBytes,
         MaxUncommittedBytes = MaxUncommittedBytes,
+        MaxSnapshotBytes = Limits.MaxSnapshotBytes,
         Applied = applied,
     };
 }

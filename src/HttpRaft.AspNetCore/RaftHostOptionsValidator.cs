@@ -64,6 +64,7 @@ internal sealed class RaftHostOptionsValidator : IValidateOptions<RaftHostOption
         if (o.InboxCapacity < 16) return "InboxCapacity must be at least 16";
         if (o.Limits.Check() is { } sizes) return sizes;
         if (o.IdempotencyWindow < 1) return "IdempotencyWindow must be at least 1";
+        if (o.Retention.Check() is { } retention) return retention;
         if (o.MaxUncommittedBytes < 0) return "MaxUncommittedBytes must not be negative";
         if (o.MaxConcurrentConnections < 16) return "MaxConcurrentConnections must be at least 16";
         if (o.RequestHeadersTimeoutMs < 100) return "RequestHeadersTimeoutMs must be at least 100";

@@ -12,9 +12,10 @@ namespace HttpRaft.AspNetCore;
 /// <item>On the wire an entry costs fewer bytes than it is counted (<see cref="Peers.PeerMessageKinds.EntryHeaderBytes"/> against <see cref="Entry.Overhead"/>), so a frame never exceeds <see cref="MaxPeerFrameBytes"/>, and a follower validates against the same figures the leader batched with.</item>
 /// <item>Storage refuses records over 256 MiB when it reopens a log, so <see cref="MaxEntryBytes"/> stays at most <see cref="MaxEntryBytesCeiling"/>.</item>
 /// <item>A read page holds at most <see cref="MaxPageBytes"/> of entry data, always at least one entry.</item>
+/// <item>A snapshot holds the configuration and the idempotency table, one record per key in the window: at most <see cref="MaxSnapshotBytes"/>, which a follower allocates for one being sent to it.</item>
 /// </list>
 /// </summary>
-public sealed record SizeLimits(int MaxEntryBytes, long MaxRequestBodyBytes, long MaxAppendBytes)
+public sealed record SizeLimits(int MaxEntryBytes, long MaxRequestBodyBytes, long MaxAppendBytes, int IdempotencyWindow = 100_000)
 {
     /// <summary>The largest <see cref="MaxEntryBytes"/> a node accepts: 64 MiB, well below storage's 256 MiB record bound.</summary>
     public const int MaxEntryBytesCeiling = 64 * 1024 * 1024;
@@ -45,6 +46,9 @@ public sealed record SizeLimits(int MaxEntryBytes, long MaxRequestBodyBytes, lon
 
     /// <summary>The largest frame a correct peer sends: a full AppendEntries, or one holding the largest entry alone.</summary>
     public long MaxPeerFrameBytes => Math.Max(MaxAppendBytes, MaxStoredEntryBytes) + FrameSlack;
+
+    /// <summary>The largest snapshot a correct peer sends: the largest configuration and a full idempotency window.</summary>
+    public long MaxSnapshotBytes => 4 + Configuration.MaxEncodedBytes + 5 + ((long)IdempotencyWindow * Idempotency.DedupTable.MaxEncodedKeyBytes);
 
     /// <summary>The first bound that cannot hold together, or null when they all do.</summary>
     public string? Check()

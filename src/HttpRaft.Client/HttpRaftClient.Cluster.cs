@@ -8,17 +8,28 @@ namespace HttpRaft.Client;
 public sealed partial class HttpRaftClient
 {
     /// <summary>
-    /// The membership (<c>GET /cluster</c>), from the leader when one is known (its answer carries each member's
-    /// progress). The client adds every member's API address to those it may use.
+    /// The membership (<c>GET /cluster</c>), with each member's replication progress (<see cref="ClusterMember.MatchIndex"/>,
+    /// <see cref="ClusterMember.Lag"/>, <see cref="ClusterMember.LastContactMs"/>), which only the leader knows: the
+    /// call goes to the leader when one is known, and when a follower answered it asks the leader that follower names,
+    /// once, keeping the follower's answer (without progress) if the leader does not answer. The client adds every
+    /// member's API address to those it may use.
     /// </summary>
     public async Task<ClusterInfo> GetClusterAsync(CancellationToken cancellationToken = default)
     {
-        var cluster = await GetAsync(new Call("cluster", Route.Leader, m => Get(m, "cluster"), options.OperationDeadline), ClientJsonContext.Default.ClusterInfo, cancellationToken).ConfigureAwait(false);
-        foreach (var member in cluster.Members)
+        var call = new Call("cluster", Route.Leader, m => Get(m, "cluster"), options.OperationDeadline);
+        var (cluster, from) = await ReadClusterAsync(call, cancellationToken).ConfigureAwait(false);
+        if (cluster.Members.All(m => m.MatchIndex is null) && cluster.Leader is { } leader
+            && MemberAddress.TryParse(leader.Api, out var leaderApi) && leaderApi != from)
         {
-            if (MemberAddress.TryParse(member.Api, out var api)) members.Learn(api);
+            try
+            {
+                (cluster, _) = await ReadClusterAsync(call with { Member = leaderApi }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRaftException)
+            {
+                // The follower's answer is the membership all the same, only without progress.
+            }
         }
-        if (cluster.Leader is { } leader && MemberAddress.TryParse(leader.Api, out var leaderApi)) members.LeaderIs(leaderApi);
         return cluster;
     }
 
@@ -44,22 +55,40 @@ public sealed partial class HttpRaftClient
     {
         var path = $"cluster/members/{Id(id)}/promote";
         var call = new Call("promote member", Route.Leader, m => new HttpRequestMessage(HttpMethod.Post, new Uri(m, path)), options.OperationDeadline);
-        return await ChangeAsync(
+        var promoted = await ChangeAsync(
             call, HttpStatusCode.Conflict, InMembership(c => c.Members.FirstOrDefault(m => m.Id == id && m.Role == "voter")), ClientJsonContext.Default.ClusterMember, cancellationToken).ConfigureAwait(false);
+        Identify(promoted.Id, promoted.Api);
+        return promoted;
     }
 
     /// <summary>
     /// Removes a member (<c>DELETE /cluster/members/{id}</c>, <c>admin</c> scope) and returns the new membership once
-    /// the removal has committed, even when the member removed was the leader.
+    /// the removal has committed. Removing the leader works too: it hands leadership over and answers <c>307</c> to
+    /// the new leader, where the client repeats the removal. The client then stops using the removed member, whose
+    /// log no longer grows (it reads the membership first if it has not seen that member's address yet).
     /// </summary>
     /// <exception cref="HttpRaftProblemException">404: no member has that id.</exception>
     /// <exception cref="HttpRaftConflictException">It would leave no voter.</exception>
     public async Task<ClusterInfo> RemoveMemberAsync(int id, CancellationToken cancellationToken = default)
     {
         var path = $"cluster/members/{Id(id)}";
+        if (members.AddressOf(id) is null)
+        {
+            try
+            {
+                await GetClusterAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRaftException)
+            {
+                // Only to learn which address to forget; the removal says itself whether the cluster answers.
+            }
+        }
         var call = new Call("remove member", Route.Leader, m => new HttpRequestMessage(HttpMethod.Delete, new Uri(m, path)), options.OperationDeadline);
-        return await ChangeAsync(
+        var cluster = await ChangeAsync(
             call, HttpStatusCode.NotFound, InMembership(c => c.Members.Any(m => m.Id == id) ? null : c), ClientJsonContext.Default.ClusterInfo, cancellationToken).ConfigureAwait(false);
+        members.Forget(id);
+        Learn(cluster);
+        return cluster;
     }
 
     /// <summary>
@@ -77,11 +106,36 @@ public sealed partial class HttpRaftClient
         var transferred = await ChangeAsync(
             call, HttpStatusCode.Conflict, LeaderIsTarget, ClientJsonContext.Default.TransferredBody, cancellationToken).ConfigureAwait(false);
         var leader = transferred.Leader;
-        if (MemberAddress.TryParse(leader.Api, out var api)) members.LeaderIs(api);
+        if (MemberAddress.TryParse(leader.Api, out var api))
+        {
+            members.Identify(leader.Id, api);
+            members.LeaderIs(api);
+        }
         return leader;
 
         async Task<TransferredBody?> LeaderIsTarget(CancellationToken ct) =>
             targetId is not null && (await GetStatusAsync(null, ct).ConfigureAwait(false)).Leader is { } now && now.Id == targetId ? new TransferredBody(now) : null;
+    }
+
+    /// <summary>Reads the membership with <paramref name="call"/>, learns its members and leader, and says which member answered.</summary>
+    private async Task<(ClusterInfo Cluster, Uri From)> ReadClusterAsync(Call call, CancellationToken cancellationToken)
+    {
+        using var reply = await sender.SendAsync(call, cancellationToken).ConfigureAwait(false);
+        var cluster = await ReadBodyAsync(reply, ClientJsonContext.Default.ClusterInfo, null, cancellationToken).ConfigureAwait(false);
+        Learn(cluster);
+        return (cluster, reply.Member);
+    }
+
+    /// <summary>Adds every member of <paramref name="cluster"/> to those the client may use, by id, and caches its leader.</summary>
+    private void Learn(ClusterInfo cluster)
+    {
+        foreach (var member in cluster.Members) Identify(member.Id, member.Api);
+        if (cluster.Leader is { } leader && MemberAddress.TryParse(leader.Api, out var leaderApi)) members.LeaderIs(leaderApi);
+    }
+
+    private void Identify(int id, string api)
+    {
+        if (MemberAddress.TryParse(api, out var address)) members.Identify(id, address);
     }
 
     /// <summary>Looks for a change's result in the membership.</summary>

@@ -32,6 +32,9 @@ public sealed class Configuration
     private const int MaxMembers = 1024;
     private const int MaxAddressBytes = 1024;
 
+    /// <summary>The most bytes <see cref="Encode"/> can produce: every member with the longest address, and room for the header.</summary>
+    public const int MaxEncodedBytes = 64 + (MaxMembers * (MaxAddressBytes + 32));
+
     private readonly Dictionary<int, ClusterMember> byId;
 
     public Configuration(IEnumerable<ClusterMember> members, int nextId)

@@ -32,6 +32,9 @@ public readonly record struct Entry(long Index, long Term, EntryKind Kind, ReadO
     /// <summary>True for entries whose data belongs to the host (what clients appended), false for the core's own entries.</summary>
     public bool IsClientEntry => Kind == EntryKind.Normal;
 
+    /// <summary>True for the kinds storage indexes so they are found without a scan: configurations and truncations.</summary>
+    public static bool IsControl(EntryKind kind) => kind is EntryKind.Configuration or EntryKind.TruncatePrefix;
+
     public static Entry NoOp(long index, long term) => new(index, term, EntryKind.NoOp, ReadOnlyMemory<byte>.Empty);
 
     public static Entry ForConfiguration(long index, long term, Configuration configuration) =>

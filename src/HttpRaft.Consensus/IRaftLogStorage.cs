@@ -29,8 +29,8 @@ public interface IRaftLogStorage
     IReadOnlyList<Entry> Entries(long low, long high, long maxBytes);
 
     /// <summary>
-    /// The indexes of the <see cref="EntryKind.Configuration"/> entries persisted, in order: a node finds its
-    /// membership at start-up without reading its whole log.
+    /// The indexes of the control entries persisted (<see cref="Entry.IsControl"/>: configurations and truncations), in
+    /// order: a node finds its membership, and any cut it still has to make, at start-up without reading its whole log.
     /// </summary>
-    IReadOnlyList<long> ConfigurationIndexes { get; }
+    IReadOnlyList<long> ControlEntryIndexes { get; }
 }

@@ -329,7 +329,7 @@ internal sealed class Leader
             pr.AckedReadRound = m.ReadRound;
             ConfirmReads();
         }
-        if (pr.State == ReplicationState.Snapshot) SendSnapshotChunk(m.From, pr);
+        if (pr.State == ReplicationState.Snapshot) ResendSnapshotChunk(m.From, pr);
         else if (pr.Match < Log.LastIndex || pr.State == ReplicationState.Probe) SendAppend(m.From, sendIfEmpty: true);
     }
 
@@ -357,9 +357,20 @@ internal sealed class Leader
         raft.Send(new SnapshotChunk(raft.Id, to, Term, snapshot.Index, snapshot.Term, offset, snapshot.Data.Length, snapshot.Data.Slice(offset, length)));
     }
 
+    /// <summary>
+    /// At a heartbeat the last piece may have been lost, or the follower's answer to the whole snapshot: send the piece
+    /// again, or the snapshot again from its start. A follower that already installed it answers with its commit index.
+    /// </summary>
+    private void ResendSnapshotChunk(int to, Progress pr)
+    {
+        if (Log.Snapshot is { } snapshot && snapshot.Index == pr.PendingSnapshot && pr.SnapshotOffset >= snapshot.Data.Length) pr.SnapshotOffset = 0;
+        SendSnapshotChunk(to, pr);
+    }
+
+    /// <summary>The follower's count of bytes held is the truth: lower than ours when it restarted or found the snapshot damaged.</summary>
     private void HandleSnapshotChunkResponse(SnapshotChunkResponse m, Progress pr)
     {
-        if (pr.State != ReplicationState.Snapshot || m.SnapshotIndex != pr.PendingSnapshot || m.Received <= pr.SnapshotOffset) return;
+        if (pr.State != ReplicationState.Snapshot || m.SnapshotIndex != pr.PendingSnapshot || m.Received == pr.SnapshotOffset) return;
         pr.SnapshotOffset = m.Received;
         SendSnapshotChunk(m.From, pr);
     }

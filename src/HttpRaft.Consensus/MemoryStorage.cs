@@ -8,7 +8,7 @@ public sealed class MemoryStorage : IRaftLogStorage
 {
     // entries[0] is the entry at FirstIndex.
     private readonly List<Entry> entries = [];
-    private readonly List<long> configurationIndexes = [];
+    private readonly List<long> controlEntryIndexes = [];
 
     public HardState HardState { get; private set; } = HardState.Empty;
 
@@ -18,7 +18,7 @@ public sealed class MemoryStorage : IRaftLogStorage
 
     public long LastIndex => FirstIndex + entries.Count - 1;
 
-    public IReadOnlyList<long> ConfigurationIndexes => configurationIndexes;
+    public IReadOnlyList<long> ControlEntryIndexes => controlEntryIndexes;
 
     public long Term(long index)
     {
@@ -52,11 +52,11 @@ public sealed class MemoryStorage : IRaftLogStorage
         var first = newEntries[0].Index;
         if (first < FirstIndex || first > LastIndex + 1) throw new ArgumentException($"Entry {first} is outside [{FirstIndex}, {LastIndex + 1}].", nameof(newEntries));
         entries.RemoveRange((int)(first - FirstIndex), entries.Count - (int)(first - FirstIndex));
-        configurationIndexes.RemoveAll(index => index >= first);
+        controlEntryIndexes.RemoveAll(index => index >= first);
         entries.AddRange(newEntries);
         foreach (var entry in newEntries)
         {
-            if (entry.Kind == EntryKind.Configuration) configurationIndexes.Add(entry.Index);
+            if (Entry.IsControl(entry.Kind)) controlEntryIndexes.Add(entry.Index);
         }
     }
 
@@ -69,7 +69,7 @@ public sealed class MemoryStorage : IRaftLogStorage
             throw new ArgumentException($"Snapshot {snapshot.Index} (term {snapshot.Term}) is not an entry of [{FirstIndex}, {LastIndex}].", nameof(snapshot));
         }
         entries.RemoveRange(0, (int)(snapshot.Index + 1 - FirstIndex));
-        configurationIndexes.RemoveAll(index => index <= snapshot.Index);
+        controlEntryIndexes.RemoveAll(index => index <= snapshot.Index);
         Snapshot = snapshot;
     }
 
@@ -78,7 +78,7 @@ public sealed class MemoryStorage : IRaftLogStorage
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         entries.Clear();
-        configurationIndexes.Clear();
+        controlEntryIndexes.Clear();
         Snapshot = snapshot;
         if (HardState.Commit < snapshot.Index) HardState = HardState with { Commit = snapshot.Index };
     }

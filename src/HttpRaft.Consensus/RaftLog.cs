@@ -23,7 +23,7 @@ internal sealed class RaftLog
         Applied = Math.Max(snapshotIndex, Math.Min(applied, Committed));
         // The membership at the snapshot, once the prefix that held its configuration entries is gone.
         (baseConfiguration, baseConfigurationIndex) = storage.Snapshot is { } snapshot ? (snapshot.Configuration, snapshot.Index) : (bootstrap, 0);
-        foreach (var index in storage.ConfigurationIndexes)
+        foreach (var index in storage.ControlEntryIndexes)
         {
             var entry = storage.Entries(index, index + 1, long.MaxValue)[0];
             if (entry.Kind == EntryKind.Configuration) configurations.Add((index, Decode(entry)));

@@ -36,6 +36,9 @@ public sealed class RaftNode
 
     public long CommitIndex => raft.Log.Committed;
 
+    /// <summary>The last index the host has applied (as <see cref="Advance"/> reported it), or a snapshot installed.</summary>
+    public long AppliedIndex => raft.Log.Applied;
+
     public long LastIndex => raft.Log.LastIndex;
 
     /// <summary>The configuration in force: the latest in the log, committed or not (dissertation §4.1).</summary>
@@ -188,7 +191,8 @@ public sealed class RaftNode
             raft.Log.StableTo(last.Index, last.Term);
             raft.Leader?.OnPersisted(raft.Log.StableLastIndex);
         }
-        if (ready.CommittedEntries.Count > 0)
+        // A snapshot installed since this batch was taken already counts its entries as applied.
+        if (ready.CommittedEntries.Count > 0 && ready.CommittedEntries[^1].Index > raft.Log.Applied)
         {
             raft.Log.AppliedTo(ready.CommittedEntries[^1].Index);
             raft.Leader?.OnApplied(ready.CommittedEntries);

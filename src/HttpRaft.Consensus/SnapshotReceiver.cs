@@ -27,8 +27,8 @@ internal sealed class SnapshotReceiver(long maxBytes)
         if (received < buffer.Length) return (received, null);
         var snapshot = new Snapshot(index, term, buffer);
         Reset();
-        // Damaged or foreign data must not reach the log: the leader will send a snapshot again.
-        return (received, snapshot.Problem() is null ? snapshot : null);
+        // Damaged or foreign data must not reach the log: answering that nothing is held makes the leader start over.
+        return snapshot.Problem() is null ? (snapshot.Data.Length, snapshot) : (0, null);
     }
 
     private void Reset() => (index, term, buffer, received) = (-1, 0, [], 0);

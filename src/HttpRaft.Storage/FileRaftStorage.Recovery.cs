@@ -42,7 +42,7 @@ public sealed partial class FileRaftStorage
         }
         replay.Finish(directory);
         // Configuration entries below the snapshot, or past what replay could index, are not in the log.
-        configurationIndexes.RemoveAll(at => at < log.FirstIndex || at > log.LastIndex);
+        controlEntryIndexes.RemoveAll(at => at < log.FirstIndex || at > log.LastIndex);
         snapshot = chosen;
         hardState = replay.HardState;
         hardStateSegment = replay.HardStateSegment;
@@ -122,8 +122,8 @@ public sealed partial class FileRaftStorage
     {
         var index = RecordFrame.EntryIndex(payload);
         replay.Entry(index, RecordFrame.EntryTerm(payload), position, path, offset);
-        configurationIndexes.RemoveAll(at => at >= index);
-        if (RecordFrame.EntryKindOf(payload) == EntryKind.Configuration) configurationIndexes.Add(index);
+        controlEntryIndexes.RemoveAll(at => at >= index);
+        if (Entry.IsControl(RecordFrame.EntryKindOf(payload))) controlEntryIndexes.Add(index);
     }
 
     /// <summary>

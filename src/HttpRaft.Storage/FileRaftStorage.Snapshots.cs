@@ -34,7 +34,7 @@ public sealed partial class FileRaftStorage
             this.snapshot = snapshot;
             log.DropBefore(snapshot.Index + 1);
             cache.DropBefore(snapshot.Index + 1);
-            configurationIndexes.RemoveAll(at => at <= snapshot.Index);
+            controlEntryIndexes.RemoveAll(at => at <= snapshot.Index);
         }
         resetSegment = null;
         DeleteSegmentsBelowSnapshot();
@@ -85,7 +85,7 @@ public sealed partial class FileRaftStorage
             snapshot = installed;
             log.Reset(installed.Index + 1);
             cache.Clear();
-            configurationIndexes.Clear();
+            controlEntryIndexes.Clear();
             hardState = state;
         }
         hardStateSegment = segment.Sequence;

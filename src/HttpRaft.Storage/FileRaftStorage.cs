@@ -29,7 +29,7 @@ public sealed partial class FileRaftStorage : IRaftStorage, IDisposable
     private readonly DirectoryLock directoryLock;
     private readonly List<SegmentFile> segments = [];
     private readonly LogIndex log = new();
-    private readonly List<long> configurationIndexes = [];
+    private readonly List<long> controlEntryIndexes = [];
     private readonly TailCache cache;
     private readonly Lock gate = new();
     private readonly ArrayBufferWriter<byte> batch = new(64 * 1024);
@@ -146,6 +146,17 @@ public sealed partial class FileRaftStorage : IRaftStorage, IDisposable
         }
     }
 
+    public IReadOnlyList<SegmentSummary> Segments()
+    {
+        List<(long First, SegmentFile File)> held;
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            held = [.. log.SegmentRuns.Select(run => (run.First, SegmentOf(run.Segment)))];
+        }
+        return [.. held.Select(h => new SegmentSummary(h.First, h.File.Length, File.GetLastWriteTimeUtc(h.File.Path)))];
+    }
+
     public long Term(long index)
     {
         lock (gate)
@@ -156,9 +167,9 @@ public sealed partial class FileRaftStorage : IRaftStorage, IDisposable
         }
     }
 
-    public IReadOnlyList<long> ConfigurationIndexes
+    public IReadOnlyList<long> ControlEntryIndexes
     {
-        get { lock (gate) return [.. configurationIndexes]; }
+        get { lock (gate) return [.. controlEntryIndexes]; }
     }
 
     public IReadOnlyList<Entry> Entries(long low, long high, long maxBytes)
@@ -207,12 +218,12 @@ public sealed partial class FileRaftStorage : IRaftStorage, IDisposable
             {
                 log.TruncateFrom(first);
                 cache.TruncateFrom(first);
-                configurationIndexes.RemoveAll(index => index >= first);
+                controlEntryIndexes.RemoveAll(index => index >= first);
                 for (var i = 0; i < entries.Count; i++)
                 {
                     log.Add(entries[i].Index, entries[i].Term, positions[i]);
                     cache.Add(entries[i]);
-                    if (entries[i].Kind == EntryKind.Configuration) configurationIndexes.Add(entries[i].Index);
+                    if (Entry.IsControl(entries[i].Kind)) controlEntryIndexes.Add(entries[i].Index);
                 }
             }
             if (hardState is { } saved) this.hardState = saved;

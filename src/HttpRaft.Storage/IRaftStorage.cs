@@ -48,6 +48,13 @@ public interface IRaftStorage : IRaftLogStorage
     /// </summary>
     void InstallSnapshot(Snapshot snapshot);
 
+    /// <summary>
+    /// The segment files that hold entries, oldest first: where each starts, its size and when it was last written,
+    /// for a retention policy by bytes or by age (whole segments are what a cut frees). Empty for storage without
+    /// files. Safe from any thread; it reads file times, so call it now and then, not per request.
+    /// </summary>
+    IReadOnlyList<SegmentSummary> Segments();
+
     /// <summary>What the storage holds and uses right now. Safe from any thread.</summary>
     StorageStatistics Statistics { get; }
 }

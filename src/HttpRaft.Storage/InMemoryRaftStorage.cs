@@ -13,7 +13,7 @@ namespace HttpRaft.Storage;
 public sealed class InMemoryRaftStorage : IRaftStorage
 {
     private readonly SlidingList<Entry> entries = new();
-    private readonly List<long> configurationIndexes = [];
+    private readonly List<long> controlEntryIndexes = [];
     private readonly Lock gate = new();
     private HardState hardState = HardState.Empty;
     private Snapshot? snapshot;
@@ -39,6 +39,9 @@ public sealed class InMemoryRaftStorage : IRaftStorage
         get { lock (gate) return snapshot; }
     }
 
+    /// <summary>No files: a retention policy by bytes or age has nothing to measure here.</summary>
+    public IReadOnlyList<SegmentSummary> Segments() => [];
+
     public StorageStatistics Statistics
     {
         get
@@ -57,9 +60,9 @@ public sealed class InMemoryRaftStorage : IRaftStorage
         lock (gate) return TermAt(index);
     }
 
-    public IReadOnlyList<long> ConfigurationIndexes
+    public IReadOnlyList<long> ControlEntryIndexes
     {
-        get { lock (gate) return [.. configurationIndexes]; }
+        get { lock (gate) return [.. controlEntryIndexes]; }
     }
 
     public IReadOnlyList<Entry> Entries(long low, long high, long maxBytes)
@@ -100,7 +103,7 @@ public sealed class InMemoryRaftStorage : IRaftStorage
             entries.RemoveFirst((int)(snapshot.Index + 1 - firstIndex));
             firstIndex = snapshot.Index + 1;
             this.snapshot = snapshot;
-            configurationIndexes.RemoveAll(at => at <= snapshot.Index);
+            controlEntryIndexes.RemoveAll(at => at <= snapshot.Index);
             if (hardState.Commit < snapshot.Index) hardState = hardState with { Commit = snapshot.Index };
         }
     }
@@ -111,7 +114,7 @@ public sealed class InMemoryRaftStorage : IRaftStorage
         {
             SnapshotRules.CheckInstall(snapshot, hardState.Commit);
             entries.Clear();
-            configurationIndexes.Clear();
+            controlEntryIndexes.Clear();
             firstIndex = snapshot.Index + 1;
             this.snapshot = snapshot;
             hardState = hardState with { Commit = snapshot.Index };
@@ -126,11 +129,11 @@ public sealed class InMemoryRaftStorage : IRaftStorage
         if (first < firstIndex) throw new ArgumentException($"Entry {first} is below the first index {firstIndex}: entries up to {firstIndex - 1} are in the snapshot.", nameof(newEntries));
         if (first > Last + 1) throw new ArgumentException($"Entry {first} would leave a gap after {Last}.", nameof(newEntries));
         entries.RemoveFrom((int)(first - firstIndex));
-        configurationIndexes.RemoveAll(at => at >= first);
+        controlEntryIndexes.RemoveAll(at => at >= first);
         foreach (var entry in newEntries)
         {
             entries.Add(entry);
-            if (entry.Kind == EntryKind.Configuration) configurationIndexes.Add(entry.Index);
+            if (Entry.IsControl(entry.Kind)) controlEntryIndexes.Add(entry.Index);
         }
     }
 

@@ -44,6 +44,19 @@ internal sealed class LogIndex
     /// <summary>The sequence number of the segment that holds the first entry; null while empty.</summary>
     public int? FirstSegment => IsEmpty ? null : segments[0].Segment;
 
+    /// <summary>Each segment that holds entries, with the first entry it holds, oldest first.</summary>
+    public IReadOnlyList<(long First, int Segment)> SegmentRuns
+    {
+        get
+        {
+            var runs = new (long First, int Segment)[IsEmpty ? 0 : segments.Count];
+            for (var i = 0; i < runs.Length; i++) runs[i] = segments[i];
+            // The first run may begin before the first entry: the compacted prefix shared its segment.
+            if (runs.Length > 0) runs[0].First = FirstIndex;
+            return runs;
+        }
+    }
+
     public static long Pack(int segment, long offset) => ((long)segment << 32) | (uint)offset;
 
     public static (int Segment, long Offset) Unpack(long position) => ((int)(position >> 32), (uint)position);

@@ -81,6 +81,20 @@ internal sealed class IdempotentAppends(long window)
         foreach (var proposal in TakeDeferred()) proposal.Complete(AppendResult.Failed(AppendOutcome.Stopped, RaftNode.None));
     }
 
+    /// <summary>What a snapshot at <paramref name="index"/> carries of this table: the keys of appends at or below it.</summary>
+    public byte[] SnapshotData(long index) => table.Encode(index);
+
+    /// <summary>
+    /// Takes the table from a snapshot at <paramref name="index"/> (installed from a leader, or the one a restart finds),
+    /// keeping what is still in the window; null on success, otherwise what is wrong (the table is then empty).
+    /// </summary>
+    public string? Restore(ReadOnlySpan<byte> data, long index)
+    {
+        var problem = table.Load(data);
+        table.ForgetThrough(index - window);
+        return problem;
+    }
+
     /// <summary>Rebuilds the table after a restart from the window's entries: the last <c>window</c> applied ones, read oldest first.</summary>
     public void Rebuild(IRaftLogStorage storage, long appliedIndex)
     {

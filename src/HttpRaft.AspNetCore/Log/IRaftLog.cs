@@ -14,6 +14,12 @@ public interface IRaftLog
     /// <summary>The node's latest published state; cheap, never waits on the loop.</summary>
     NodeView View { get; }
 
+    /// <summary>
+    /// The first index the log holds right now (1 until a cut). Read it after a read to know whether a cut raced the
+    /// read: entries before it are gone (docs/design.md §8).
+    /// </summary>
+    long FirstIndex { get; }
+
     /// <summary>The leader's client API address exactly as configured in <c>apis</c>, or null when no leader is known.</summary>
     string? LeaderApiAddress { get; }
 
@@ -38,8 +44,9 @@ public interface IRaftLog
     LogPage ReadCommitted(long fromIndex, int limit);
 
     /// <summary>
-    /// Waits until this node has applied <paramref name="index"/> (so <see cref="ReadCommitted"/> can see it), woken
-    /// once per applied batch; false when <paramref name="timeout"/> passes first.
+    /// Waits until this node has applied <paramref name="index"/> (so <see cref="ReadCommitted"/> can see it), or its log
+    /// was cut (so entries a reader started from may be gone: read again), woken once per applied batch; false when
+    /// <paramref name="timeout"/> passes first.
     /// </summary>
     Task<bool> WaitForAppliedAsync(long index, TimeSpan timeout, CancellationToken cancellationToken = default);
 
@@ -73,4 +80,12 @@ public interface IRaftLog
     /// this leader: transfer leadership first). Never throws for a protocol outcome.
     /// </summary>
     Task<ChangeOutcome> ChangeMembershipAsync(MembershipChange change, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes every entry before <paramref name="firstIndex"/> (at most the commit index) on every node
+    /// (docs/design.md §8): the leader appends a truncation entry, and this call waits until the leader has applied it
+    /// and cut its own log, up to the commit timeout. An index at or before the first index is already done. Never
+    /// throws for a protocol outcome.
+    /// </summary>
+    Task<TruncateOutcome> TruncateAsync(long firstIndex, CancellationToken cancellationToken = default);
 }

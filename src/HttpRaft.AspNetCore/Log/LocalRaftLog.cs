@@ -21,6 +21,8 @@ internal sealed class LocalRaftLog(NodeInbox inbox, NodeViewHolder views, IRaftS
 
     public NodeView View => views.Current;
 
+    public long FirstIndex => storage.FirstIndex;
+
     public string? LeaderApiAddress => ApiOf(views.Current.LeaderId);
 
     private string? ApiOf(int id) => views.Current.Membership.ApiOf(id);
@@ -76,14 +78,17 @@ internal sealed class LocalRaftLog(NodeInbox inbox, NodeViewHolder views, IRaftS
                 if (!entry.IsClientEntry) continue;
                 var client = ClientView(entry);
                 // Always at least one entry, so a client can page past any entry whatever its size.
-                if (page.Count > 0 && bytes + client.Data.Length > SizeLimits.MaxPageBytes) return new LogPage(page, appliedIndex);
+                if (page.Count > 0 && bytes + client.Data.Length > SizeLimits.MaxPageBytes) return Page(page, appliedIndex);
                 bytes += client.Data.Length;
                 page.Add(client);
             }
             next = chunk[^1].Index + 1;
         }
-        return new LogPage(page, appliedIndex);
+        return Page(page, appliedIndex);
     }
+
+    /// <summary>The first index is read after the entries: had a cut moved it past the page's start meanwhile, the page would show a gap.</summary>
+    private LogPage Page(List<Entry> entries, long appliedIndex) => new(entries, appliedIndex) { FirstIndex = storage.FirstIndex };
 
     public Entry? GetCommitted(long index)
     {
@@ -130,6 +135,17 @@ internal sealed class LocalRaftLog(NodeInbox inbox, NodeViewHolder views, IRaftS
         var outcome = inbox.TryPostClient(request)
             ? await WaitAsync(request.Task, new ChangeOutcome(ChangeStatus.TimedOut, null, null, View.LeaderId), cancellationToken).ConfigureAwait(false)
             : new ChangeOutcome(inbox.IsClosed ? ChangeStatus.Stopped : ChangeStatus.Pending, null, null, View.LeaderId);
+        return outcome with { LeaderApi = ApiOf(outcome.LeaderId) };
+    }
+
+    public async Task<TruncateOutcome> TruncateAsync(long firstIndex, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(firstIndex, 1);
+        var request = new TruncateInput(firstIndex);
+        var view = View;
+        var outcome = inbox.TryPostClient(request)
+            ? await WaitAsync(request.Task, new TruncateOutcome(TruncateStatus.TimedOut, view.FirstIndex, view.LastIndex, view.CommitIndex, view.LeaderId), cancellationToken).ConfigureAwait(false)
+            : new TruncateOutcome(inbox.IsClosed ? TruncateStatus.Stopped : TruncateStatus.TimedOut, view.FirstIndex, view.LastIndex, view.CommitIndex, view.LeaderId);
         return outcome with { LeaderApi = ApiOf(outcome.LeaderId) };
     }
 

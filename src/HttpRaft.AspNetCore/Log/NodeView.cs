@@ -8,6 +8,9 @@ namespace HttpRaft.AspNetCore;
 /// </summary>
 public sealed record NodeView(int NodeId, Role Role, long Term, int LeaderId, long CommitIndex, long AppliedIndex, long LastIndex)
 {
+    /// <summary>The first entry this node's log holds: 1 until a cut or a snapshot deleted the entries before it.</summary>
+    public long FirstIndex { get; init; } = 1;
+
     /// <summary>The membership in force on this node.</summary>
     public required Membership Membership { get; init; }
 

@@ -71,6 +71,12 @@ internal sealed class TransferInput(int targetId) : NodeRequest<TransferOutcome>
 /// <summary>Completes once no client waits on this node for a commit or a transfer: a stopping node lets them finish first.</summary>
 internal sealed class DrainInput : NodeRequest<bool>;
 
+/// <summary>A request to delete every entry before <see cref="FirstIndex"/> (docs/design.md §8); answered once this leader has cut its own log.</summary>
+internal sealed class TruncateInput(long firstIndex) : NodeRequest<TruncateOutcome>
+{
+    public long FirstIndex { get; } = firstIndex;
+}
+
 /// <summary>A membership change to propose; answered once its configuration entry commits, or why it could not be made.</summary>
 internal sealed class ChangeInput(MembershipChange change) : NodeRequest<ChangeOutcome>
 {

@@ -38,6 +38,7 @@ internal sealed class NodeLoop(
     private readonly LeadershipTransfers transfers = new();
     private readonly MembershipChanges changes = new();
     private readonly MembershipTracker membership = new(options.Value.Id, options.Value.SeedAddresses);
+    private readonly LogCompaction compaction = new(storage, options.Value.Retention, time, logger);
     private readonly List<DrainInput> drains = [];
     private RaftNode? core;
     private long ticks;
@@ -78,7 +79,9 @@ internal sealed class NodeLoop(
         core = new RaftNode(settings.ToRaftConfig(applied: NodeViewHolder.AppliedAtStart(storage)), storage);
         applied = Core.Status().AppliedIndex;
         appliedTerm = storage.Term(applied);
+        RestoreTable(storage.Snapshot);
         keyed.Rebuild(storage, applied);
+        compaction.Resume(applied);
         stats.Observe(storage);
         OnConfiguration(Core.Configuration, Core.ConfigurationIndex);
         WarnIfBootstrapListDiffers();
@@ -136,6 +139,9 @@ internal sealed class NodeLoop(
             case ChangeInput change:
                 changes.Propose(change, Core);
                 break;
+            case TruncateInput truncate:
+                compaction.Request(truncate, Core);
+                break;
             case RemovedInput:
                 Core.ReportRemoved();
                 break;
@@ -148,6 +154,7 @@ internal sealed class NodeLoop(
         ticks++;
         Core.Tick();
         if (stats.SnapshotDue(ticks)) PublishSnapshot();
+        compaction.CheckRetention(Core);
         // Two election timeouts is ample for a read round trip; older unanswered reads were lost.
         if (ticks % settings.ElectionTicks == 0) reads.ExpireAskedBefore(ticks - 2 * settings.ElectionTicks);
         FailWaitersLongAfterLeadershipLost();
@@ -207,6 +214,7 @@ internal sealed class NodeLoop(
             if (ready.Configuration is { } configuration) OnConfiguration(configuration, ready.ConfigurationIndex);
             // A leader's AppendEntries go out first, so the followers' fsyncs run while this node does its own.
             if (ready.CanSendBeforePersisting) transport.Send(ready.Messages);
+            if (ready.Snapshot is { } snapshot) InstallSnapshot(snapshot);
             storage.Save(ready.HardState, ready.Entries, ready.MustSync);
             if (!ready.CanSendBeforePersisting) transport.Send(ready.Messages);
             stats.Sent(ready.Messages);
@@ -216,8 +224,38 @@ internal sealed class NodeLoop(
             reads.OnReadStates(ready.ReadStates);
             reads.OnApplied(applied);
             Core.Advance(ready);
+            if (compaction.CutIfDue(Core, keyed))
+            {
+                Publish();
+                views.Applied.Cut();
+            }
         }
         SettleTransfers();
+    }
+
+    /// <summary>
+    /// A leader's snapshot replaces this node's log (Raft §7): storage keeps it durably and empties the log, and what
+    /// was applied is now what the snapshot covers, with the idempotency table it carries.
+    /// </summary>
+    private void InstallSnapshot(Snapshot snapshot)
+    {
+        var start = Stopwatch.GetTimestamp();
+        storage.InstallSnapshot(snapshot);
+        RestoreTable(snapshot);
+        applied = snapshot.Index;
+        appliedTerm = snapshot.Term;
+        if (membership.OnApplied(applied)) transport.UpdatePeers(membership.Peers());
+        // What this node once appended as leader at or below the snapshot's index is beyond its knowledge now.
+        if (waiters.Count > 0) waiters.FailAll(AppendOutcome.LeadershipLost, Core.LeaderId, Core.Term);
+        stats.SnapshotInstalled();
+        var milliseconds = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        HostLog.SnapshotInstalled(logger, snapshot.Index, snapshot.Term, snapshot.Data.Length, milliseconds);
+    }
+
+    private void RestoreTable(Snapshot? snapshot)
+    {
+        if (snapshot is null) return;
+        if (keyed.Restore(snapshot.HostData.Span, snapshot.Index) is { } problem) HostLog.SnapshotTableUnreadable(logger, snapshot.Index, problem);
     }
 
     /// <summary>Answers transfers that ended, proposes the appends they held back, and answers drains once nothing waits.</summary>
@@ -240,6 +278,7 @@ internal sealed class NodeLoop(
         applied = committed[^1].Index;
         appliedTerm = committed[^1].Term;
         keyed.OnApplied(committed);
+        compaction.OnApplied(committed);
         if (membership.OnApplied(applied)) transport.UpdatePeers(membership.Peers());
         // Publish before completing waiters, so a client told "committed" can read its entry at once.
         Publish();
@@ -280,6 +319,7 @@ internal sealed class NodeLoop(
             // Waiters stay: what this node appended may still commit under the next leader (see FailWaitersLongAfterLeadershipLost).
             if (waiters.Count > 0 && leadershipLostAtTick < 0) leadershipLostAtTick = ticks;
             keyed.OnLeadershipLost(soft.LeaderId, soft.Term);
+            compaction.OnLeadershipLost(Core);
         }
         // A change of role or leader shows on the dashboard at once, not at the next snapshot.
         PublishSnapshot();
@@ -291,6 +331,7 @@ internal sealed class NodeLoop(
     private void Publish() => views.Publish(new NodeView(
         Core.Id, Core.Role, Core.Term, Core.LeaderId, Core.CommitIndex, applied, Core.LastIndex)
     {
+        FirstIndex = Core.FirstIndex,
         Membership = membership.Current,
         Removed = Core.Removed,
     });
@@ -307,6 +348,7 @@ internal sealed class NodeLoop(
         keyed.FailAll();
         transfers.FailAll();
         changes.FailAll(ChangeStatus.Stopped, RaftNode.None);
+        compaction.FailAll();
         foreach (var drain in drains) drain.Complete(false);
         while (inbox.Reader.TryRead(out var input))
         {
@@ -318,6 +360,7 @@ internal sealed class NodeLoop(
                 case TransferInput transfer: transfer.Complete(new TransferOutcome(TransferStatus.Stopped, RaftNode.None)); break;
                 case DrainInput drain: drain.Complete(false); break;
                 case ChangeInput change: change.Complete(new ChangeOutcome(ChangeStatus.Stopped, null, null, RaftNode.None)); break;
+                case TruncateInput truncate: truncate.Complete(new TruncateOutcome(TruncateStatus.Stopped, 0, 0, 0, RaftNode.None)); break;
             }
         }
     }

@@ -56,7 +56,18 @@ internal sealed class LoopStats
         Telemetry.AddBusy(busy);
     }
 
-    public void Sent(IReadOnlyList<Message> messages) => roundTrips.Sent(messages);
+    public void Sent(IReadOnlyList<Message> messages)
+    {
+        roundTrips.Sent(messages);
+        for (var i = 0; i < messages.Count; i++)
+        {
+            // A transfer starts with its first piece (a lost first piece sent again counts again: rare, and still a send).
+            if (messages[i] is SnapshotChunk { Offset: 0 }) metrics?.SnapshotSent();
+        }
+    }
+
+    /// <summary>Counts a snapshot this node installed from a leader.</summary>
+    public void SnapshotInstalled() => metrics?.SnapshotReceived();
 
     public void Received(Message message)
     {

@@ -72,8 +72,8 @@ public sealed class RaftMetrics
         meter.CreateObservableCounter("httpraft.network.peer_sent_failures", () => PerPeer(c => Interlocked.Read(ref c.Failures)), description: "Peer streams that failed: a connection refused or reset, a write that timed out, a stream the peer ended. A dead peer counts one per reconnection attempt (every 50 ms).");
         meter.CreateObservableCounter("httpraft.network.peer_dropped_messages", () => PerPeer(c => Interlocked.Read(ref c.Dropped)), description: "Messages to a peer dropped: its queue was full, the stream carrying them failed, or they could not be encoded.");
 
-        meter.CreateObservableCounter("httpraft.snapshot.sent", () => Interlocked.Read(ref snapshotsSent), description: "Snapshots sent to followers behind the first index (none until retention exists).");
-        meter.CreateObservableCounter("httpraft.snapshot.received", () => Interlocked.Read(ref snapshotsReceived), description: "Snapshots received from a leader (none until retention exists).");
+        meter.CreateObservableCounter("httpraft.snapshot.sent", () => Interlocked.Read(ref snapshotsSent), description: "Snapshots sent to followers behind the first index, counted at their first piece.");
+        meter.CreateObservableCounter("httpraft.snapshot.received", () => Interlocked.Read(ref snapshotsReceived), description: "Snapshots installed from a leader.");
 
         meter.CreateObservableGauge("httpraft.loop.saturation", () => telemetry.Saturation, "1", "Share of the last second the node loop was busy, as hashicorp/raft's raft.thread.main.saturation.");
         meter.CreateObservableCounter("httpraft.loop.busy_time", () => (double)telemetry.LoopBusyTicks / Stopwatch.Frequency, "s", "Time the node loop spent busy; its rate is the loop's saturation over any window.");
@@ -96,10 +96,10 @@ public sealed class RaftMetrics
 
     private PeerCounters Peer(int id) => peers.GetOrAdd(id, static id => new PeerCounters(id));
 
-    /// <summary>For the snapshot transfer, once retention exists (DESIGN §8).</summary>
+    /// <summary>For the snapshot transfer, (docs/design.md §8).</summary>
     public void SnapshotSent() => Interlocked.Increment(ref snapshotsSent);
 
-    /// <summary>For the snapshot transfer, once retention exists (DESIGN §8).</summary>
+    /// <summary>For the snapshot transfer, (docs/design.md §8).</summary>
     public void SnapshotReceived() => Interlocked.Increment(ref snapshotsReceived);
 
     private IEnumerable<Measurement<long>> PerPeer(Func<PeerCounters, long> count)

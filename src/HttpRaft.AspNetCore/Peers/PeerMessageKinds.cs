@@ -48,6 +48,11 @@ internal static class PeerMessageKinds
             static (ref FrameWriter _, TimeoutNow _) => { },
             static (ref FrameReader _, FrameHeader h) => new TimeoutNow(h.From, h.To, h.Term),
             static (_, _) => null),
+        new PeerMessageKind<SnapshotChunk>(10, WriteSnapshotChunk, ReadSnapshotChunk, static (m, limits) => PeerMessageValidator.CheckSnapshotChunk(m, limits)),
+        new PeerMessageKind<SnapshotChunkResponse>(11,
+            static (ref FrameWriter w, SnapshotChunkResponse m) => { w.Int64(m.SnapshotIndex); w.Int64(m.Received); },
+            static (ref FrameReader r, FrameHeader h) => new SnapshotChunkResponse(h.From, h.To, h.Term, r.Int64(), r.Int64()),
+            static (m, _) => PeerMessageValidator.NonNegative(m.SnapshotIndex, m.Received)),
     ];
 
     private static readonly Dictionary<Type, PeerMessageKind> ByType = All.ToDictionary(k => k.MessageType);
@@ -88,6 +93,25 @@ internal static class PeerMessageKinds
             w.Int32(entry.Data.Length);
             w.Bytes(entry.Data.Span);
         }
+    }
+
+    private static void WriteSnapshotChunk(ref FrameWriter w, SnapshotChunk m)
+    {
+        w.Int64(m.SnapshotIndex);
+        w.Int64(m.SnapshotTerm);
+        w.Int64(m.Offset);
+        w.Int64(m.TotalBytes);
+        w.Int32(m.Data.Length);
+        w.Bytes(m.Data.Span);
+    }
+
+    private static SnapshotChunk? ReadSnapshotChunk(ref FrameReader r, FrameHeader h)
+    {
+        long index = r.Int64(), term = r.Int64(), offset = r.Int64(), total = r.Int64();
+        var length = r.Int32();
+        if (length < 0 || length > r.Remaining) return r.Fail<SnapshotChunk>($"a snapshot piece claims {length} bytes, more than the frame holds");
+        var data = r.Bytes(length).ToArray();
+        return r.Error is null ? new SnapshotChunk(h.From, h.To, h.Term, index, term, offset, total, data) : null;
     }
 
     private static AppendRequest? ReadAppend(ref FrameReader r, FrameHeader h)

@@ -39,6 +39,18 @@ internal static class PeerMessageValidator
         return null;
     }
 
+    private static bool CutsBeforeItself(Entry entry) => entry.TruncationFirstIndex is { } first && first >= 1 && first <= entry.Index;
+
+    /// <summary>A piece must lie inside a snapshot no larger than the bound, of an entry with a possible term.</summary>
+    public static string? CheckSnapshotChunk(SnapshotChunk c, PeerMessageLimits limits)
+    {
+        if (NonNegative(c.SnapshotIndex, c.SnapshotTerm, c.Offset, c.TotalBytes) is { } problem) return problem;
+        if (c.SnapshotTerm < 1 || c.SnapshotTerm > c.Term) return $"snapshot term {c.SnapshotTerm} is outside 1..{c.Term}";
+        if (c.TotalBytes > limits.MaxSnapshotBytes) return $"a snapshot of {c.TotalBytes} bytes is larger than the {limits.MaxSnapshotBytes} this node accepts";
+        if (c.Offset + c.Data.Length > c.TotalBytes) return $"a piece at offset {c.Offset} of {c.Data.Length} bytes runs past the snapshot's {c.TotalBytes}";
+        return null;
+    }
+
     /// <summary>Entries must follow PrevLogIndex without gaps, with terms from 1 up to the sender's term, within the size bounds.</summary>
     public static string? CheckEntries(AppendRequest a, PeerMessageLimits limits)
     {
@@ -52,6 +64,8 @@ internal static class PeerMessageValidator
             if (entry.Term < 1 || entry.Term > a.Term) return $"entry {entry.Index} has term {entry.Term} outside 1..{a.Term}";
             // The core decodes configurations as it appends them; one that does not decode must not reach it.
             if (entry.Kind == EntryKind.Configuration && Configuration.TryDecode(entry.Data.Span, out var problem) is null) return $"entry {entry.Index} is not a configuration: {problem}";
+            // Every node cuts its log where a truncation says: only before the entry itself, never past it.
+            if (entry.Kind == EntryKind.TruncatePrefix && !CutsBeforeItself(entry)) return $"entry {entry.Index} is not a truncation before it";
         }
         return null;
     }

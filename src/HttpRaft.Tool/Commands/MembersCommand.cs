@@ -34,7 +34,7 @@ internal static class MembersCommand
     private static Command Remove()
     {
         var id = MemberId();
-        var command = new Command("remove", "Remove a member; prints the membership once the removal has committed.") { id };
+        var command = new Command("remove", "Remove a member, the leader too (it hands leadership over first); prints the membership once the removal has committed.") { id };
         command.SetRunner(async (context, cancellationToken) =>
         {
             var cluster = await context.Client.RemoveMemberAsync(context.Parsed.GetValue(id), cancellationToken).ConfigureAwait(false);

@@ -45,7 +45,17 @@ internal sealed record LogPageResponse(
     IReadOnlyList<LogEntry> Entries,
     long CommitIndex,
     string Consistency,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ReadIndex = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ReadIndex = null)
+{
+    /// <summary>The first index the log holds: entries before it were deleted (retention or DELETE /log), and reading them gets 410.</summary>
+    public long FirstIndex { get; init; } = 1;
+}
+
+/// <summary>The log after a deletion of its prefix.</summary>
+/// <param name="FirstIndex">The first index the log holds now.</param>
+/// <param name="LastIndex">The last index it holds.</param>
+/// <param name="CommitIndex">The commit index.</param>
+internal sealed record TruncateResponse(long FirstIndex, long LastIndex, long CommitIndex);
 
 /// <summary>A node as <c>GET /status</c> names it.</summary>
 /// <param name="Id">Its node id.</param>
@@ -68,6 +78,7 @@ internal sealed record PeerProgress(int Id, string Api, long MatchIndex, long Ne
 /// <param name="CommitIndex">The highest index known committed.</param>
 /// <param name="AppliedIndex">The highest index applied (readable through GET /log).</param>
 /// <param name="LastIndex">The last index in this node's log.</param>
+/// <param name="FirstIndex">The first index this node's log holds (1 until a cut deleted entries before it).</param>
 /// <param name="Peers">On the leader, each follower's replication progress; null elsewhere.</param>
 /// <param name="Storage">The write-ahead log's directory and size; absent when the node keeps its log in memory.</param>
 internal sealed record StatusResponse(
@@ -78,6 +89,7 @@ internal sealed record StatusResponse(
     long CommitIndex,
     long AppliedIndex,
     long LastIndex,
+    long FirstIndex,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<PeerProgress>? Peers,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] StorageStatus? Storage = null);
 

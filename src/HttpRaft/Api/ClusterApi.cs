@@ -107,7 +107,7 @@ internal static class ClusterApi
     {
         var outcome = await log.ChangeMembershipAsync(new MembershipChange.Promote(id), cancellationToken).ConfigureAwait(false);
         if (outcome is { Status: ChangeStatus.Committed, Member: { } member }) return TypedResults.Ok(MemberResponse.Of(member, outcome.Membership!));
-        return Failed<Ok<MemberResponse>>(outcome, response, $"/cluster/members/{id}/promote");
+        return Failed<Ok<MemberResponse>>(outcome, response, $"/cluster/members/{id}/promote", id);
     }
 
     private static async Task<Results<Ok<ClusterResponse>, LeaderRedirect, ProblemHttpResult>> RemoveAsync(
@@ -117,7 +117,7 @@ internal static class ClusterApi
         if (id == log.NodeId && log.View.IsLeader) return await HandOverThenRedirectAsync(log, response, path, cancellationToken).ConfigureAwait(false);
         var outcome = await log.ChangeMembershipAsync(new MembershipChange.Remove(id), cancellationToken).ConfigureAwait(false);
         if (outcome.Status == ChangeStatus.Committed) return TypedResults.Ok(ClusterResponse.Of(log.View, outcome.Membership!, status: null, options.Value.TickIntervalMs));
-        return Failed<Ok<ClusterResponse>>(outcome, response, path);
+        return Failed<Ok<ClusterResponse>>(outcome, response, path, id);
     }
 
     /// <summary>
@@ -153,16 +153,20 @@ internal static class ClusterApi
         };
     }
 
-    /// <summary>The answer to a change that was not committed: a redirect to the leader, or a problem saying why.</summary>
-    private static Results<T, LeaderRedirect, ProblemHttpResult> Failed<T>(ChangeOutcome outcome, HttpResponse response, string path)
+    /// <summary>
+    /// The answer to a change that was not committed: a redirect to the leader, or a problem saying why. A refused
+    /// change carries no member, so the problem names <paramref name="id"/>, the member the request named.
+    /// </summary>
+    private static Results<T, LeaderRedirect, ProblemHttpResult> Failed<T>(ChangeOutcome outcome, HttpResponse response, string path, int? id = null)
         where T : IResult
     {
+        var member = outcome.Member?.Id ?? id;
         if (outcome is { Status: ChangeStatus.NotLeader, LeaderApi: { } leader }) return new LeaderRedirect(leader, path);
         return outcome.Status switch
         {
             ChangeStatus.UnknownMember => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: "No member has that id."),
-            ChangeStatus.NotALearner => Conflict($"Node {outcome.Member?.Id} is a voter already."),
-            ChangeStatus.NotCaughtUp => Conflict($"Learner {outcome.Member?.Id} has not caught up with the leader yet; retry once it has."),
+            ChangeStatus.NotALearner => Conflict($"Node {member} is a voter already."),
+            ChangeStatus.NotCaughtUp => Conflict($"Learner {member} has not caught up with the leader yet; retry once it has."),
             ChangeStatus.RemovesLeader => Conflict("The leader cannot remove itself; send the request to it again to hand leadership over first."),
             ChangeStatus.Pending => Unavailable(response, "Another membership change is not committed yet, or the leader was just elected; retry shortly.", outcome.LeaderApi),
             ChangeStatus.NotLeader => Unavailable(response, "No leader is known yet (an election is probably in progress); retry shortly.", null),

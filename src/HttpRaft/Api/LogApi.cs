@@ -1,11 +1,15 @@
 using HttpRaft.AspNetCore;
 using HttpRaft.Consensus;
+using HttpRaft.Security;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace HttpRaft.Api;
 
-/// <summary>The REST-style log: <c>POST /log</c> appends, <c>GET /log</c> pages through committed entries, <c>GET /log/{index}</c> reads one.</summary>
+/// <summary>
+/// The REST-style log: <c>POST /log</c> appends, <c>GET /log</c> pages through committed entries, <c>GET /log/{index}</c>
+/// reads one, <c>DELETE /log?before=N</c> deletes the prefix.
+/// </summary>
 internal static class LogApi
 {
     /// <summary>Entries per page when the client does not say.</summary>
@@ -32,17 +36,20 @@ internal static class LogApi
                 "the same key with a different entry gets 422. A key is remembered while its entry is among the last `idempotencyWindow` log entries (default 100,000).");
         group.MapGet("", ReadPageAsync)
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status410Gone)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithName("ReadLog")
             .WithSummary("Read committed entries")
             .WithDescription(
-                $"Committed client entries from `index` (default 1), at most `limit` (default {DefaultLimit}, max the node's `maxPageEntries`, 1000 unless configured). " +
+                $"Committed client entries from `index` (default: the first index held), at most `limit` (default {DefaultLimit}, max the node's `maxPageEntries`, 1000 unless configured). " +
                 "Internal no-op entries (one per leader term) are left out, so indexes may skip; every entry appears at the " +
                 "index its append was acknowledged with. A page also holds at most " +
                 $"{SizeLimits.MaxPageBytes / (1024 * 1024)} MiB of entry data (but always at least one entry): page on from the last index returned. " +
                 $"`wait` (milliseconds, at most {LogTail.MaxWaitMs}) long-polls: the answer comes as soon as an entry at or after `index` " +
                 "is committed here, or as an empty page when the wait expires (429 when too many long-polls wait). " +
+                "An `index` before `firstIndex` (the prefix was deleted by retention or DELETE /log) gets 410 with `firstIndex` and `lastIndex`, " +
+                "also when the cut happens while a long-poll waits. " +
                 $"`consistency`: {ReadConsistency.Accepted}. `linearizable` reflects every append acknowledged before the request " +
                 "(the leader confirms its commit index with a majority; 503 with Retry-After when none can); `local` is what this " +
                 "node has committed. The answer names its consistency and the indexes it reflects (X-Raft-Consistency, " +
@@ -50,12 +57,27 @@ internal static class LogApi
         group.MapGet("{index:long}", ReadOneAsync)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status410Gone)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithName("ReadEntry")
             .WithSummary("Read one committed entry")
             .WithDescription(
-                "The committed client entry at `index`; 404 if it is not committed on this node (yet) or holds an internal no-op. " +
+                "The committed client entry at `index`; 404 if it is not committed on this node (yet) or holds an internal no-op; " +
+                "410 with `firstIndex` and `lastIndex` if it was deleted. " +
                 $"`consistency`: {ReadConsistency.Accepted}, as for `GET /log`.");
+        group.MapDelete("", TruncateAsync)
+            .RequireAdminScope()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithName("DeleteLogPrefix")
+            .WithSummary("Delete the entries before an index")
+            .WithDescription(
+                "Deletes every entry before `before` on every node (`before` at most the commit index): the leader appends a " +
+                "truncation entry, each node applies it by taking a snapshot and deleting the segments it covers, and reads " +
+                "below the new `firstIndex` get 410. 200 with `firstIndex`, `lastIndex` and `commitIndex` once the leader has cut " +
+                "its own log; an index at or before `firstIndex` is already done. Idempotency keys of entries still in the " +
+                "window are kept. 400 when `before` is not committed; 307 on a follower; 503 with Retry-After when no leader " +
+                "is known or the cut did not finish within the commit timeout (it may still: asking again is safe).");
         return group;
     }
 
@@ -83,7 +105,7 @@ internal static class LogApi
 
     private static async Task<Results<Ok<LogPageResponse>, ProblemHttpResult>> ReadPageAsync(
         IRaftLog log, LongPollSlots slots, TimeProvider time, IHostApplicationLifetime lifetime, IOptions<ReadOptions> options,
-        HttpResponse response, CancellationToken cancellationToken, long index = 1, int limit = DefaultLimit, int wait = 0, string? consistency = null)
+        HttpResponse response, CancellationToken cancellationToken, long? index = null, int limit = DefaultLimit, int wait = 0, string? consistency = null)
     {
         if (index < 1) return BadQuery("index must be at least 1");
         var maxLimit = options.Value.MaxPageEntries;
@@ -93,12 +115,16 @@ internal static class LogApi
         using var slot = wait > 0 ? slots.TryTake() : null;
         if (wait > 0 && slot is null) return LongPollSlots.Busy(response);
         if (await ReadConsistency.BarrierAsync(log, level, cancellationToken).ConfigureAwait(false) is not { } readIndex) return ReadConsistency.Unconfirmed(log, response);
+        var from = index ?? log.FirstIndex;
         var page = wait > 0
-            ? await LogTail.ReadAsync(log, index, limit, TimeSpan.FromMilliseconds(wait), time, lifetime.ApplicationStopping, cancellationToken).ConfigureAwait(false)
-            : log.ReadCommitted(index, limit);
+            ? await LogTail.ReadAsync(log, from, limit, TimeSpan.FromMilliseconds(wait), time, lifetime.ApplicationStopping, cancellationToken).ConfigureAwait(false)
+            : log.ReadCommitted(from, limit);
+        // Without an index the client asked for the oldest entries: a cut racing the read just moves where they start.
+        if (index is null && from < page.FirstIndex) page = log.ReadCommitted(from = page.FirstIndex, limit);
+        if (from < page.FirstIndex) return LogGone.Problem(log, from);
         ReadConsistency.Stamp(response, level, page.AppliedIndex, readIndex);
         var shownReadIndex = level == Consistency.Linearizable ? readIndex : (long?)null;
-        return TypedResults.Ok(new LogPageResponse(page.Entries.Select(LogEntry.From).ToList(), page.AppliedIndex, level.Name(), shownReadIndex));
+        return TypedResults.Ok(new LogPageResponse(page.Entries.Select(LogEntry.From).ToList(), page.AppliedIndex, level.Name(), shownReadIndex) { FirstIndex = page.FirstIndex });
     }
 
     private static async Task<Results<Ok<LogEntry>, ProblemHttpResult>> ReadOneAsync(
@@ -107,6 +133,7 @@ internal static class LogApi
         if (!ReadConsistency.TryParse(consistency, out var level)) return BadQuery($"consistency must be {ReadConsistency.Accepted}");
         if (await ReadConsistency.BarrierAsync(log, level, cancellationToken).ConfigureAwait(false) is not { } readIndex) return ReadConsistency.Unconfirmed(log, response);
         var entry = log.GetCommitted(index);
+        if (LogGone.Covers(log, index)) return LogGone.Problem(log, index);
         ReadConsistency.Stamp(response, level, log.View.AppliedIndex, readIndex);
         if (entry is not { IsClientEntry: true } found)
         {
@@ -117,6 +144,40 @@ internal static class LogApi
         }
         return TypedResults.Ok(LogEntry.From(found));
     }
+
+    private static async Task<Results<Ok<TruncateResponse>, LeaderRedirect, ProblemHttpResult>> TruncateAsync(
+        IRaftLog log, HttpResponse response, CancellationToken cancellationToken, long? before = null)
+    {
+        if (before is not { } first || first < 1) return BadQuery("before must be given, at least 1: the first index to keep");
+        if (first > log.View.CommitIndex && log.View.IsLeader) return NotCommitted(first, log.View.CommitIndex);
+        var outcome = await log.TruncateAsync(first, cancellationToken).ConfigureAwait(false);
+        return outcome.Status switch
+        {
+            TruncateStatus.Truncated => TypedResults.Ok(new TruncateResponse(outcome.FirstIndex, outcome.LastIndex, outcome.CommitIndex)),
+            TruncateStatus.NotCommitted => NotCommitted(first, outcome.CommitIndex),
+            TruncateStatus.NotLeader when outcome.LeaderApi is { } leader => new LeaderRedirect(leader, $"/log?before={first}"),
+            _ => NotTruncated(response, outcome),
+        };
+    }
+
+    private static ProblemHttpResult NotTruncated(HttpResponse response, TruncateOutcome outcome)
+    {
+        response.Headers.RetryAfter = "1";
+        var detail = outcome.Status switch
+        {
+            TruncateStatus.NotLeader => "No leader is known yet (an election is probably in progress); retry shortly.",
+            TruncateStatus.Stopped => "The node is shutting down; the cut may or may not happen.",
+            _ => "The cut did not finish within the commit timeout; it may still. Asking again is safe.",
+        };
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "Not done",
+            detail: detail,
+            extensions: new Dictionary<string, object?> { ["leader"] = outcome.LeaderApi ?? "" });
+    }
+
+    private static ProblemHttpResult NotCommitted(long first, long commitIndex) =>
+        BadQuery($"before={first} is beyond the commit index {commitIndex}: only committed entries can be deleted");
 
     private static ProblemHttpResult BadQuery(string detail) => TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, detail: detail);
 }

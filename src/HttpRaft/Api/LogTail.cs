@@ -21,7 +21,8 @@ internal static class LogTail
         {
             var page = log.ReadCommitted(index, limit);
             var remaining = wait - time.GetElapsedTime(start);
-            if (page.Entries.Count > 0 || remaining <= TimeSpan.Zero) return page;
+            // A cut that passed the index while the poll waited ends it: the caller answers 410.
+            if (page.Entries.Count > 0 || remaining <= TimeSpan.Zero || index < page.FirstIndex) return page;
             // Nothing yet at or after index (or only no-ops): wait for the next applied batch beyond what this page saw.
             var next = Math.Max(index, page.AppliedIndex + 1);
             try

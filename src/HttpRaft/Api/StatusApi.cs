@@ -44,7 +44,7 @@ internal static class StatusApi
             ? status.Followers.OrderBy(f => f.Key).Select(f => new PeerProgress(f.Key, membership.ApiOf(f.Key) ?? "", f.Value.MatchIndex, f.Value.NextIndex, f.Value.RecentActive)).ToList()
             : null;
         return TypedResults.Ok(new StatusResponse(
-            status.Id, RoleName(status), status.Term, leader, status.CommitIndex, status.AppliedIndex, status.LastIndex, peers, Describe(storage)));
+            status.Id, RoleName(status), status.Term, leader, status.CommitIndex, status.AppliedIndex, status.LastIndex, log.FirstIndex, peers, Describe(storage)));
     }
 
     /// <summary>The role as <c>/status</c> shows it: <c>removed</c> for a node no longer in the cluster (it still serves its log).</summary>

@@ -4,7 +4,7 @@ namespace HttpRaft.Dashboard;
 
 /// <summary>
 /// The operator's actions this node's API offers, so the page shows a button only where a route exists behind it:
-/// found once among the mapped endpoints (DESIGN §3 routes, mapped by whichever version of the node runs).
+/// found once among the mapped endpoints (docs/design.md §3 routes, mapped by whichever version of the node runs).
 /// </summary>
 /// <param name="TransferLeader"><c>POST /cluster/leader</c> exists.</param>
 /// <param name="AddMember"><c>POST /cluster/members</c> exists.</param>

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Primitives;
 namespace HttpRaft.Dashboard;
 
 /// <summary>
-/// <c>GET /dashboard</c>, the live cluster page (DESIGN §9), and <c>GET /dashboard/events</c>, this node's state as
+/// <c>GET /dashboard</c>, the live cluster page (docs/design.md §9), and <c>GET /dashboard/events</c>, this node's state as
 /// Server-Sent Events, which the page reads from every member.
 /// </summary>
 internal static class DashboardApi

@@ -42,7 +42,7 @@ internal sealed partial class DiskFaultStorage(IRaftStorage inner, string contro
 
     public long LastIndex => inner.LastIndex;
 
-    public IReadOnlyList<long> ConfigurationIndexes => inner.ConfigurationIndexes;
+    public IReadOnlyList<long> ControlEntryIndexes => inner.ControlEntryIndexes;
 
     public StorageStatistics Statistics => inner.Statistics;
 
@@ -51,6 +51,8 @@ internal sealed partial class DiskFaultStorage(IRaftStorage inner, string contro
     public IReadOnlyList<Entry> Entries(long low, long high, long maxBytes) => inner.Entries(low, high, maxBytes);
 
     public IReadOnlyList<Entry> ReadRange(long low, long high) => inner.ReadRange(low, high);
+
+    public IReadOnlyList<SegmentSummary> Segments() => inner.Segments();
 
     public void Save(HardState? hardState, IReadOnlyList<Entry> entries, bool sync)
     {

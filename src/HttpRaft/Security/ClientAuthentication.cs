@@ -30,6 +30,7 @@ internal static class ClientAuthentication
     public static RouteGroupBuilder RequireApiKey(this RouteGroupBuilder group, IServiceProvider services) =>
         services.GetRequiredService<ApiKeyRing>().Enabled ? group.RequireAuthorization(PolicyName) : group;
 
-    /// <summary>Marks every route of <paramref name="group"/> as one that changes the cluster: with API keys configured, it needs the <c>admin</c> scope.</summary>
-    public static RouteGroupBuilder RequireAdminScope(this RouteGroupBuilder group) => group.WithMetadata(new AdminScopeMetadata());
+    /// <summary>Marks the routes of <paramref name="builder"/> as ones that change the cluster: with API keys configured, they need the <c>admin</c> scope.</summary>
+    public static TBuilder RequireAdminScope<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new AdminScopeMetadata());
 }

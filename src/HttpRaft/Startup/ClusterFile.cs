@@ -28,8 +28,12 @@ internal static class ClusterFile
     /// <summary>The keys peers.json may hold: the settable <see cref="RaftHostOptions"/> and <see cref="ClientApiOptions"/> properties, in any case.</summary>
     private static readonly HashSet<string> KnownKeys = SettableNames(typeof(RaftHostOptions)).Concat(SettableNames(typeof(ClientApiOptions))).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>The keys of the <c>tls</c> block.</summary>
-    private static readonly HashSet<string> TlsKeys = SettableNames(typeof(RaftTlsOptions)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+    /// <summary>The blocks peers.json may hold, each with its keys and where its settings are explained.</summary>
+    private static readonly Dictionary<string, (HashSet<string> Keys, string Example, string Docs)> Blocks = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["tls"] = (SettableNames(typeof(RaftTlsOptions)).ToHashSet(StringComparer.OrdinalIgnoreCase), "{\"certificate\": \"node.pfx\"}", "TLS in docs/operations.md"),
+        ["retention"] = (SettableNames(typeof(RetentionOptions)).ToHashSet(StringComparer.OrdinalIgnoreCase), "{\"maxEntries\": 1000000}", "Retention in docs/operations.md"),
+    };
 
     private static IEnumerable<string> SettableNames(Type type) => type.GetProperties().Where(p => p.CanWrite).Select(p => p.Name);
 
@@ -40,10 +44,11 @@ internal static class ClusterFile
     private static void CheckKnown(JsonProperty property)
     {
         if (!KnownKeys.Contains(property.Name)) throw new StartupException($"peers.json: unknown key {property.Name} (see the configuration table in the README)");
-        if (!property.Name.Equals("tls", StringComparison.OrdinalIgnoreCase)) return;
-        if (property.Value.ValueKind != JsonValueKind.Object) throw new StartupException("peers.json: tls must be an object such as {\"certificate\": \"node.pfx\"}");
-        var unknown = property.Value.EnumerateObject().FirstOrDefault(p => !TlsKeys.Contains(p.Name));
-        if (unknown.Value.ValueKind != JsonValueKind.Undefined) throw new StartupException($"peers.json: unknown key tls.{unknown.Name} (see TLS in docs/operations.md)");
+        if (!Blocks.TryGetValue(property.Name, out var block)) return;
+        var name = property.Name.ToLowerInvariant();
+        if (property.Value.ValueKind != JsonValueKind.Object) throw new StartupException($"peers.json: {name} must be an object such as {block.Example}");
+        var unknown = property.Value.EnumerateObject().FirstOrDefault(p => !block.Keys.Contains(p.Name));
+        if (unknown.Value.ValueKind != JsonValueKind.Undefined) throw new StartupException($"peers.json: unknown key {name}.{unknown.Name} (see {block.Docs})");
     }
 
     private static JsonDocument Parse(string path)

@@ -2,7 +2,7 @@ using HttpRaft.Tests.Cluster;
 
 namespace HttpRaft.Client.Tests.Cluster;
 
-/// <summary>The client against a live three-node cluster that stays healthy: appends, reads, tails and status.</summary>
+/// <summary>The client against a live three-node cluster that stays healthy: appends, reads, tails, status and the membership.</summary>
 [Collection(SharedClusterDefinition.Name)]
 public sealed class ClientReadWriteTests(SharedClusterFixture fixture, ITestOutputHelper output)
 {
@@ -91,5 +91,28 @@ public sealed class ClientReadWriteTests(SharedClusterFixture fixture, ITestOutp
             Assert.Equal(leader, status.Leader?.Id);
             Assert.Equal(id == leader, status.Peers is not null);
         }
+    }
+
+    [Fact]
+    public async Task The_cluster_read_through_a_follower_names_the_leader_and_shows_each_members_progress_from_it()
+    {
+        var leader = await Cluster.WaitForLeaderAsync();
+        var appended = await RealClient.For(Cluster, output).AppendAsync("replicated before the cluster is read");
+        var client = RealClient.For(Cluster, output, ids: Cluster.OtherThan(leader));
+
+        var cluster = await client.GetClusterAsync();
+
+        Assert.Equal(new LeaderInfo(leader, Cluster.Layout.ApiOf(leader)), cluster.Leader);
+        Assert.Equal([0, 1, 2], cluster.Members.Select(m => m.Id));
+        Assert.All(cluster.Members, m => Assert.Equal(("voter", Cluster.Layout.PeerOf(m.Id), Cluster.Layout.ApiOf(m.Id)), (m.Role, m.Peer, m.Api)));
+        Assert.Equal(1, cluster.FailureTolerance);
+        Assert.True(cluster.ConfigIndex > 0, "the first leader writes the membership into the log");
+        // Only the leader knows how far each member has replicated: the client asked it.
+        var self = cluster.Members.Single(m => m.Id == leader);
+        Assert.Equal((0L, 0L), (self.Lag, self.LastContactMs));
+        Assert.True(self.MatchIndex >= appended.Index, $"the leader's match index {self.MatchIndex} is below the append at {appended.Index}");
+        Assert.All(cluster.Members, m => Assert.True(m.MatchIndex is not null && m.Lag >= 0 && m.LastContactMs >= 0, $"member {m.Id} has no progress"));
+        Assert.Equal(Cluster.Api(leader, "/"), client.Leader);
+        Assert.Equal(Cluster.RunningIds.Select(id => Cluster.Api(id, "/").ToString()).Order(), client.Members.Select(m => m.ToString()).Order());
     }
 }

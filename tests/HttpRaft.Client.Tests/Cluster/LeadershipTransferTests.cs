@@ -7,40 +7,45 @@ namespace HttpRaft.Client.Tests.Cluster;
 /// Leadership transfer (<c>POST /cluster/leader</c>, on main since issue 12) through the client and the tool, on a
 /// live three-node cluster of its own (the shared one must keep its leader).
 /// </summary>
-public sealed class LeadershipTransferTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class LeadershipTransferTests(ITestOutputHelper output) : OwnClusterTests
 {
-    private TestCluster cluster = null!;
-
-    public Task InitializeAsync()
-    {
-        cluster = TestCluster.Start();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await cluster.DisposeAsync();
-
     [Fact]
     public async Task A_transfer_sent_to_a_follower_reaches_the_leader_and_the_client_then_writes_to_the_new_leader()
     {
-        var leader = await cluster.WaitForLeaderAsync();
-        var target = cluster.OtherThan(leader);
-        var follower = cluster.RunningIds.First(id => id != leader && id != target);
-        var client = RealClient.For(cluster, output, ids: follower);
+        var leader = await Cluster.WaitForLeaderAsync();
+        var target = Cluster.OtherThan(leader);
+        var follower = Cluster.RunningIds.First(id => id != leader && id != target);
+        var client = RealClient.For(Cluster, output, ids: follower);
 
         var moved = await client.TransferLeadershipAsync(target);
 
         Assert.Equal(target, moved.Id);
-        Assert.Equal(target, await cluster.WaitForLeaderAsync());
-        Assert.Equal(cluster.Api(target, "/"), client.Leader);
+        Assert.Equal(target, await Cluster.WaitForLeaderAsync());
+        Assert.Equal(Cluster.Api(target, "/"), client.Leader);
         var appended = await client.AppendAsync("after the transfer");
         Assert.Equal("after the transfer", (await client.GetEntryAsync(appended.Index, ReadConsistency.Linearizable))?.Entry);
     }
 
     [Fact]
+    public async Task A_transfer_without_a_target_moves_leadership_to_another_voter_and_the_client_follows()
+    {
+        var leader = await Cluster.WaitForLeaderAsync();
+        var client = RealClient.For(Cluster, output);
+        await client.AppendAsync("cache the leader");
+
+        var moved = await client.TransferLeadershipAsync();
+
+        Assert.NotEqual(leader, moved.Id);
+        Assert.Equal(Cluster.Layout.ApiOf(moved.Id), moved.Api);
+        Assert.Equal(moved.Id, await Cluster.WaitForLeaderAsync());
+        Assert.Equal(Cluster.Api(moved.Id, "/"), client.Leader);
+    }
+
+    [Fact]
     public async Task A_transfer_to_the_leader_itself_is_a_conflict()
     {
-        var leader = await cluster.WaitForLeaderAsync();
-        var client = RealClient.For(cluster, output);
+        var leader = await Cluster.WaitForLeaderAsync();
+        var client = RealClient.For(Cluster, output);
 
         var e = await Assert.ThrowsAsync<HttpRaftConflictException>(() => client.TransferLeadershipAsync(leader));
 
@@ -50,14 +55,14 @@ public sealed class LeadershipTransferTests(ITestOutputHelper output) : IAsyncLi
     [Fact]
     public async Task The_tool_transfers_leadership_and_prints_the_new_leader()
     {
-        var leader = await cluster.WaitForLeaderAsync();
-        var target = cluster.OtherThan(leader);
+        var leader = await Cluster.WaitForLeaderAsync();
+        var target = Cluster.OtherThan(leader);
 
-        var run = await ToolProcess.RunAsync(["leader", "transfer", $"{target}", "-e", string.Join(',', cluster.Layout.Apis)]);
+        var run = await ToolProcess.RunAsync(["leader", "transfer", $"{target}", "-e", string.Join(',', Cluster.Layout.Apis)]);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var row = run.Lines[1].Split("  ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Assert.Equal([$"{target}", cluster.Layout.Apis[target]], row);
-        Assert.Equal(target, await cluster.WaitForLeaderAsync());
+        Assert.Equal([$"{target}", Cluster.Layout.Apis[target]], row);
+        Assert.Equal(target, await Cluster.WaitForLeaderAsync());
     }
 }

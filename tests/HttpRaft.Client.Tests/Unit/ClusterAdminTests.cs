@@ -5,35 +5,72 @@ using static HttpRaft.Client.Tests.Fakes.FakeClient;
 namespace HttpRaft.Client.Tests.Unit;
 
 /// <summary>
-/// Membership and leadership calls against scripted members answering as the contract says (docs/design.md §7 and
-/// the shared contract's §3: routes, bodies, statuses). The membership routes are not on main yet; the transfer is
-/// also tested live in <see cref="Cluster.LeadershipTransferTests"/>.
+/// Membership and leadership calls against scripted members that answer as the cluster routes do (src/HttpRaft/Api/ClusterApi.cs:
+/// routes, bodies, statuses, problem details). The same calls run against live clusters in
+/// <see cref="Cluster.ClientMembershipTests"/> and <see cref="Cluster.LeadershipTransferTests"/>.
 /// </summary>
 public sealed class ClusterAdminTests
 {
+    /// <summary>GET /cluster on the leader, A: each member's progress included.</summary>
     private const string Cluster = $$"""
         {"leader":{"id":0,"api":"{{A}}"},"term":4,"configIndex":12,"failureTolerance":1,"members":[
           {"id":0,"peer":"a.test:8000","api":"{{A}}","role":"voter","matchIndex":30,"lag":0,"lastContactMs":0},
-          {"id":1,"peer":"b.test:8000","api":"{{B}}","role":"voter","matchIndex":30,"lag":0,"lastContactMs":12},
-          {"id":3,"peer":"d.test:8000","api":"d.test:9000","role":"learner","matchIndex":20,"lag":10,"lastContactMs":40}]}
+          {"id":1,"peer":"b.test:8000","api":"{{B}}","role":"voter","matchIndex":30,"lag":0,"lastContactMs":25},
+          {"id":3,"peer":"d.test:8000","api":"d.test:9000","role":"learner","matchIndex":20,"lag":10,"lastContactMs":50}]}
+        """;
+
+    /// <summary>GET /cluster on a follower, B: the same membership, without progress, which only the leader tracks.</summary>
+    private const string ClusterFromFollower = $$"""
+        {"leader":{"id":0,"api":"{{A}}"},"term":4,"configIndex":12,"failureTolerance":1,"members":[
+          {"id":0,"peer":"a.test:8000","api":"{{A}}","role":"voter"},
+          {"id":1,"peer":"b.test:8000","api":"{{B}}","role":"voter"},
+          {"id":3,"peer":"d.test:8000","api":"d.test:9000","role":"learner"}]}
         """;
 
     private readonly FakeMembers members = new();
     private readonly VirtualTime time = new();
 
     [Fact]
-    public async Task The_cluster_is_read_and_its_members_and_leader_are_learned()
+    public async Task The_cluster_is_read_from_the_leader_and_its_members_and_leader_are_learned()
     {
-        members.On(B, _ => Answer.Json(HttpStatusCode.OK, Cluster));
-        var client = Create(members, time, endpoints: [B]);
+        members.On(A, _ => Answer.Json(HttpStatusCode.OK, Cluster));
+        var client = Create(members, time, endpoints: [A]);
 
         var cluster = await client.GetClusterAsync();
 
         Assert.Equal("/cluster", members.Requests.Single().PathAndQuery);
         Assert.Equal((4L, 12L, 1, 3), (cluster.Term, cluster.ConfigIndex, cluster.FailureTolerance, cluster.Members.Count));
-        Assert.Equal(new ClusterMember(3, "d.test:8000", "d.test:9000", "learner", 20, 10, 40), cluster.Members[2]);
+        Assert.Equal(new ClusterMember(3, "d.test:8000", "d.test:9000", "learner", 20, 10, 50), cluster.Members[2]);
         Assert.Equal(new Uri($"http://{A}/"), client.Leader);
-        Assert.Contains(new Uri("http://d.test:9000/"), client.Members);
+        Assert.Equal([new Uri($"http://{A}/"), new Uri($"http://{B}/"), new Uri("http://d.test:9000/")], client.Members);
+    }
+
+    [Fact]
+    public async Task A_follower_that_answers_the_cluster_names_the_leader_which_the_client_then_asks_for_progress()
+    {
+        members.On(B, _ => Answer.Json(HttpStatusCode.OK, ClusterFromFollower));
+        members.On(A, _ => Answer.Json(HttpStatusCode.OK, Cluster));
+        var client = Create(members, time, endpoints: [B]);
+
+        var cluster = await client.GetClusterAsync();
+
+        Assert.Equal([B, A], members.Requests.Select(r => r.Member));
+        Assert.All(cluster.Members, m => Assert.NotNull(m.MatchIndex));
+        Assert.Equal(new Uri($"http://{A}/"), client.Leader);
+    }
+
+    [Fact]
+    public async Task When_the_leader_a_follower_names_does_not_answer_the_followers_membership_is_the_answer()
+    {
+        members.On(B, _ => Answer.Json(HttpStatusCode.OK, ClusterFromFollower));
+        var client = Create(members, time, endpoints: [B]);
+
+        var cluster = await client.GetClusterAsync();
+
+        Assert.Equal([B, A], members.Requests.Select(r => r.Member));
+        Assert.Equal([0, 1, 3], cluster.Members.Select(m => m.Id));
+        Assert.All(cluster.Members, m => Assert.Null(m.MatchIndex));
+        Assert.Empty(time.Delays);
     }
 
     [Theory]
@@ -66,15 +103,45 @@ public sealed class ClusterAdminTests
     }
 
     [Fact]
-    public async Task Removing_deletes_the_member_and_returns_the_new_membership()
+    public async Task Removing_deletes_the_member_returns_the_new_membership_and_the_client_stops_using_the_member()
     {
-        members.On(A, _ => Answer.Json(HttpStatusCode.OK, Cluster));
-        var client = Create(members, time);
+        members.On(A, r => r.Method == HttpMethod.Get
+            ? Answer.Json(HttpStatusCode.OK, Cluster)
+            : Answer.Json(HttpStatusCode.OK, $$"""
+                {"leader":{"id":0,"api":"{{A}}"},"term":4,"configIndex":15,"failureTolerance":0,"members":[
+                  {"id":0,"peer":"a.test:8000","api":"{{A}}","role":"voter"},
+                  {"id":1,"peer":"b.test:8000","api":"{{B}}","role":"voter"}]}
+                """));
+        var client = Create(members, time, endpoints: [A]);
 
-        var cluster = await client.RemoveMemberAsync(2);
+        var cluster = await client.RemoveMemberAsync(3);
 
-        Assert.Equal((HttpMethod.Delete, "/cluster/members/2"), (members.Requests.Single().Method, members.Requests.Single().PathAndQuery));
-        Assert.Equal(3, cluster.Members.Count);
+        // The client reads the membership first, to know which address member 3 has.
+        Assert.Equal(["GET /cluster", "DELETE /cluster/members/3"], members.Requests.Select(r => $"{r.Method} {r.PathAndQuery}"));
+        Assert.Equal([0, 1], cluster.Members.Select(m => m.Id));
+        Assert.Equal([new Uri($"http://{A}/"), new Uri($"http://{B}/")], client.Members);
+    }
+
+    [Fact]
+    public async Task Removing_the_leader_follows_its_307_to_the_new_leader_which_removes_it()
+    {
+        members.On(A, r => r.Method == HttpMethod.Get ? Answer.Json(HttpStatusCode.OK, Cluster) : Answer.Redirect(B, "/cluster/members/0"));
+        members.On(B, _ => Answer.Json(HttpStatusCode.OK, $$"""
+            {"leader":{"id":1,"api":"{{B}}"},"term":5,"configIndex":14,"failureTolerance":0,"members":[
+              {"id":1,"peer":"b.test:8000","api":"{{B}}","role":"voter"},
+              {"id":3,"peer":"d.test:8000","api":"d.test:9000","role":"learner"}]}
+            """));
+        var client = Create(members, time, endpoints: [A]);
+
+        var cluster = await client.RemoveMemberAsync(0);
+
+        Assert.Equal(
+            [$"GET {A}/cluster", $"DELETE {A}/cluster/members/0", $"DELETE {B}/cluster/members/0"],
+            members.Requests.Select(r => $"{r.Method} {r.Member}{r.PathAndQuery}"));
+        Assert.Equal((1, 0), (cluster.Leader?.Id, cluster.FailureTolerance));
+        Assert.Equal(new Uri($"http://{B}/"), client.Leader);
+        Assert.DoesNotContain(new Uri($"http://{A}/"), client.Members);
+        Assert.Empty(time.Delays);
     }
 
     [Theory]
@@ -96,19 +163,19 @@ public sealed class ClusterAdminTests
     [Fact]
     public async Task A_conflict_is_an_HttpRaftConflictException_with_the_servers_reason()
     {
-        members.On(A, _ => Answer.Problem(HttpStatusCode.Conflict, "Member 3 is a learner."));
+        members.On(A, _ => Answer.Problem(HttpStatusCode.Conflict, "Node 3 is not a voting member of the cluster."));
         var client = Create(members, time);
 
         var e = await Assert.ThrowsAsync<HttpRaftConflictException>(() => client.TransferLeadershipAsync(3));
 
-        Assert.Equal("Member 3 is a learner.", e.Detail);
+        Assert.Equal("Node 3 is not a voting member of the cluster.", e.Detail);
         Assert.Single(members.Requests);
     }
 
     [Fact]
     public async Task Removing_an_unknown_member_is_a_404_problem()
     {
-        members.On(A, _ => Answer.Problem(HttpStatusCode.NotFound, "No member 9."));
+        members.On(A, r => r.Method == HttpMethod.Get ? Answer.Json(HttpStatusCode.OK, Cluster) : Answer.Problem(HttpStatusCode.NotFound, "No member has that id."));
         var client = Create(members, time);
 
         var e = await Assert.ThrowsAsync<HttpRaftProblemException>(() => client.RemoveMemberAsync(9));
@@ -117,17 +184,34 @@ public sealed class ClusterAdminTests
     }
 
     [Fact]
-    public async Task A_change_refused_while_another_is_pending_is_retried_after_Retry_After()
+    public async Task A_change_refused_while_another_is_pending_is_sent_to_the_leader_again_after_Retry_After()
     {
+        const string pending = "Another membership change is not committed yet, or the leader was just elected; retry shortly.";
         members.OnSequence(A,
-            _ => Answer.Problem(HttpStatusCode.ServiceUnavailable, "Another membership change is pending.", $"\"leader\":\"{A}\"", retryAfterSeconds: 1),
+            _ => Answer.Problem(HttpStatusCode.ServiceUnavailable, pending, $"\"leader\":\"{A}\"", retryAfterSeconds: 1),
+            _ => Answer.Problem(HttpStatusCode.ServiceUnavailable, pending, $"\"leader\":\"{A}\"", retryAfterSeconds: 1),
             _ => Answer.Json(HttpStatusCode.Created, """{"id":4,"peer":"e.test:8000","api":"e.test:9000","role":"learner"}"""));
         var client = Create(members, time);
 
         var added = await client.AddMemberAsync("e.test:8000", "e.test:9000");
 
         Assert.Equal(4, added.Id);
-        Assert.Equal([TimeSpan.FromSeconds(1)], time.Delays);
+        Assert.Equal([A, A, A], members.Requests.Select(r => r.Member));
+        Assert.Equal([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)], time.Delays);
+        Assert.Equal(new Uri($"http://{A}/"), client.Leader);
+    }
+
+    [Fact]
+    public async Task A_change_still_pending_at_the_deadline_is_unavailable_with_the_servers_reason()
+    {
+        members.On(A, _ => Answer.Problem(HttpStatusCode.ServiceUnavailable, "Another membership change is not committed yet.", $"\"leader\":\"{A}\"", retryAfterSeconds: 1));
+        var client = Create(members, time, o => o.OperationDeadline = TimeSpan.FromSeconds(3));
+
+        var e = await Assert.ThrowsAsync<HttpRaftUnavailableException>(() => client.PromoteMemberAsync(3));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, e.StatusCode);
+        Assert.Contains("Another membership change is not committed yet.", e.Message, StringComparison.Ordinal);
+        Assert.Equal(3, e.Attempts);
     }
 
     [Fact]
@@ -135,10 +219,10 @@ public sealed class ClusterAdminTests
     {
         var posts = 0;
         members.On(A, r => r.Method == HttpMethod.Get
-            ? Answer.Json(HttpStatusCode.OK, Cluster.Replace("\"lastContactMs\":40}", "\"lastContactMs\":40},{\"id\":4,\"peer\":\"e.test:8000\",\"api\":\"e.test:9000\",\"role\":\"learner\"}", StringComparison.Ordinal))
+            ? Answer.Json(HttpStatusCode.OK, Cluster.Replace("\"lastContactMs\":50}", "\"lastContactMs\":50},{\"id\":4,\"peer\":\"e.test:8000\",\"api\":\"e.test:9000\",\"role\":\"learner\"}", StringComparison.Ordinal))
             : Interlocked.Increment(ref posts) == 1
                 ? throw new HttpRequestException(HttpRequestError.ResponseEnded, "The connection closed before the answer.")
-                : Answer.Problem(HttpStatusCode.Conflict, "e.test:8000 belongs to member 4."));
+                : Answer.Problem(HttpStatusCode.Conflict, "Node 4 is a member at that address already."));
         var client = Create(members, time, endpoints: [A]);
 
         var added = await client.AddMemberAsync("e.test:8000", "e.test:9000");
@@ -169,7 +253,7 @@ public sealed class ClusterAdminTests
     {
         members.On(A, r => r.Method == HttpMethod.Get
             ? Answer.Json(HttpStatusCode.OK, Cluster)
-            : Answer.Problem(HttpStatusCode.Conflict, "d.test:8000 belongs to member 3."));
+            : Answer.Problem(HttpStatusCode.Conflict, "Node 3 is a member at that address already."));
         var client = Create(members, time, endpoints: [A]);
 
         await Assert.ThrowsAsync<HttpRaftConflictException>(() => client.AddMemberAsync("d.test:8000", "d.test:9000"));

@@ -11,21 +11,47 @@ public sealed class TailTests
     private readonly FakeMembers members = new();
     private readonly VirtualTime time = new();
 
+    private const string FollowerStatus = """{"id":0,"role":"Follower","term":3,"leader":{"id":1,"api":"b.test:9000"},"commitIndex":3,"appliedIndex":3,"lastIndex":3}""";
+    private const string RemovedStatus = """{"id":0,"role":"removed","term":3,"leader":null,"commitIndex":2,"appliedIndex":2,"lastIndex":2}""";
+
     [Fact]
     public async Task A_tail_long_polls_from_the_index_after_the_last_entry_it_yielded()
     {
-        members.OnSequence(A,
-            _ => Answer.Page(3, (1, "a"), (3, "c")),
-            _ => Answer.Page(3),
-            _ => Answer.Page(5, (5, "e")));
+        var polls = 0;
+        members.On(A, r => r.Uri.AbsolutePath == "/status"
+            ? Answer.Json(HttpStatusCode.OK, FollowerStatus)
+            : Interlocked.Increment(ref polls) switch
+            {
+                1 => Answer.Page(3, (1, "a"), (3, "c")),
+                2 => Answer.Page(3),
+                _ => Answer.Page(5, (5, "e")),
+            });
         var client = Create(members, time, o => { o.LongPollWait = TimeSpan.FromSeconds(20); o.PageSize = 50; });
 
         var entries = await TakeAsync(client.TailAsync(1), 3);
 
         Assert.Equal([1L, 3, 5], entries.Select(e => e.Index));
+        // A poll that waited in vain is followed by a look at the member's status: it is still a member, so the tail stays.
         Assert.Equal(
-            ["/log?index=1&limit=50&wait=20000", "/log?index=4&limit=50&wait=20000", "/log?index=4&limit=50&wait=20000"],
+            ["/log?index=1&limit=50&wait=20000", "/log?index=4&limit=50&wait=20000", "/status", "/log?index=4&limit=50&wait=20000"],
             members.Requests.Select(r => r.PathAndQuery));
+    }
+
+    [Fact]
+    public async Task A_tail_whose_member_waited_in_vain_and_reports_itself_removed_goes_on_at_another_member()
+    {
+        var polls = 0;
+        members.On(A, r => r.Uri.AbsolutePath == "/status"
+            ? Answer.Json(HttpStatusCode.OK, RemovedStatus)
+            : Interlocked.Increment(ref polls) == 1 ? Answer.Page(2, (1, "a"), (2, "b")) : Answer.Page(2));
+        members.On(B, _ => Answer.Page(3, (3, "c")));
+        var client = Create(members, time, endpoints: [A, B]);
+
+        var entries = await TakeAsync(client.TailAsync(1), 3);
+
+        Assert.Equal([1L, 2, 3], entries.Select(e => e.Index));
+        Assert.Equal(["A /log", "A /log", "A /status", "B /log"], members.Requests.Select(r => $"{(r.Member == A ? "A" : "B")} {r.Uri.AbsolutePath}"));
+        Assert.Equal([new Uri($"http://{B}/")], client.Members);
     }
 
     [Fact]

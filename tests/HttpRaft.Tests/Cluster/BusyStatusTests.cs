@@ -65,5 +65,9 @@ public sealed class BusyStatusTests
         public Task<TransferOutcome> TransferLeadershipAsync(int? targetId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task<ChangeOutcome> ChangeMembershipAsync(MembershipChange change, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public long FirstIndex => 1;
+
+        public Task<TruncateOutcome> TruncateAsync(long firstIndex, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 }

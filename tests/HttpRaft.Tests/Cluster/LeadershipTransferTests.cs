@@ -213,13 +213,15 @@ public sealed class LeadershipTransferTests(ITestOutputHelper output)
 
         public long Term(long index) => inner.Term(index);
 
-        public IReadOnlyList<long> ConfigurationIndexes => inner.ConfigurationIndexes;
+        public IReadOnlyList<long> ControlEntryIndexes => inner.ControlEntryIndexes;
 
         public IReadOnlyList<Entry> Entries(long low, long high, long maxBytes) => inner.Entries(low, high, maxBytes);
 
         public IReadOnlyList<Entry> ReadRange(long low, long high) => inner.ReadRange(low, high);
 
         public Snapshot? Snapshot => inner.Snapshot;
+
+        public IReadOnlyList<SegmentSummary> Segments() => inner.Segments();
 
         public StorageStatistics Statistics => inner.Statistics;
 

@@ -30,6 +30,8 @@ public sealed class PeerRouteFuzzTests(ITestOutputHelper output)
         new ReadIndexRequest(1, Target, 3, 17),
         new ReadIndexResponse(1, Target, 3, 17, true, 6),
         new TimeoutNow(1, Target, 3),
+        new SnapshotChunk(1, Target, 3, 4, 2, 0, 6, new byte[] { 1, 2, 3 }),
+        new SnapshotChunkResponse(1, Target, 3, 4, 3),
     ];
 
     /// <summary>Each sample as one binary frame of <c>/raft/stream</c>.</summary>

@@ -17,7 +17,7 @@ internal class DelegatingStorage : IRaftStorage
 
     public long Term(long index) => inner.Term(index);
 
-    public IReadOnlyList<long> ConfigurationIndexes => inner.ConfigurationIndexes;
+    public IReadOnlyList<long> ControlEntryIndexes => inner.ControlEntryIndexes;
 
     public virtual IReadOnlyList<Entry> Entries(long low, long high, long maxBytes) => inner.Entries(low, high, maxBytes);
 
@@ -26,6 +26,8 @@ internal class DelegatingStorage : IRaftStorage
     public IReadOnlyList<Entry> ReadRange(long low, long high) => inner.ReadRange(low, high);
 
     public Snapshot? Snapshot => inner.Snapshot;
+
+    public IReadOnlyList<SegmentSummary> Segments() => inner.Segments();
 
     public StorageStatistics Statistics => inner.Statistics;
 

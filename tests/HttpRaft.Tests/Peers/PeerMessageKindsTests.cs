@@ -18,6 +18,8 @@ public sealed class PeerMessageKindsTests
         new ReadIndexRequest(2, 1, 4, 99),
         new ReadIndexResponse(1, 2, 4, 99, true, 12),
         new TimeoutNow(1, 2, 4),
+        new SnapshotChunk(1, 2, 4, 20, 3, 256, 1000, new byte[] { 1, 2, 3 }),
+        new SnapshotChunkResponse(2, 1, 4, 20, 259),
     ];
 
     [Fact]
@@ -46,7 +48,10 @@ public sealed class PeerMessageKindsTests
     }
 
     /// <summary>Records compare entries' payloads by reference; compare them by content instead.</summary>
-    internal static string Normalize(Message message) => message is AppendRequest append
-        ? $"{append with { Entries = [] }} {string.Join(",", append.Entries.Select(e => $"{e.Index}/{e.Term}/{e.Kind}/{Convert.ToBase64String(e.Data.Span)}"))}"
-        : message.ToString();
+    internal static string Normalize(Message message) => message switch
+    {
+        AppendRequest append => $"{append with { Entries = [] }} {string.Join(",", append.Entries.Select(e => $"{e.Index}/{e.Term}/{e.Kind}/{Convert.ToBase64String(e.Data.Span)}"))}",
+        SnapshotChunk chunk => $"{chunk with { Data = default }} {Convert.ToBase64String(chunk.Data.Span)}",
+        _ => message.ToString(),
+    };
 }

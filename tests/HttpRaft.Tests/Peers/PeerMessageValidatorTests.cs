@@ -37,6 +37,13 @@ public sealed class PeerMessageValidatorTests
         { new AppendRequest(1, Self, 3, 4, 2, [Entry.Normal(5, 0, default)], 4), "outside 1..3" },
         { new Heartbeat(1, Self, long.MaxValue, 0, 0), "impossibly large" },
         { new VoteRequest(1, Self, 3, false, long.MaxValue / 2 + 1, 0), "impossibly large" },
+        { new AppendRequest(1, Self, 3, 4, 2, [Entry.ForTruncation(5, 3, 6)], 4), "not a truncation before it" },
+        { new AppendRequest(1, Self, 3, 4, 2, [new Entry(5, 3, EntryKind.TruncatePrefix, new byte[] { 1 })], 4), "not a truncation before it" },
+        { new SnapshotChunk(1, Self, 3, 10, 2, 0, 1L << 40, new byte[] { 1 }), "larger than" },
+        { new SnapshotChunk(1, Self, 3, 10, 2, 5, 6, new byte[] { 1, 2 }), "runs past" },
+        { new SnapshotChunk(1, Self, 3, 10, 4, 0, 6, new byte[] { 1 }), "outside 1..3" },
+        { new SnapshotChunk(1, Self, 3, 10, 2, -1, 6, new byte[] { 1 }), "negative" },
+        { new SnapshotChunkResponse(1, Self, 3, 10, -1), "negative" },
     };
 
     [Theory]
@@ -49,7 +56,7 @@ public sealed class PeerMessageValidatorTests
     [Fact]
     public void A_term_far_ahead_of_this_node_is_rejected()
     {
-        var limits = new PeerMessageLimits(CurrentTerm: 7, MaxEntries: 100, MaxEntryBytes: 1024);
+        var limits = new PeerMessageLimits(CurrentTerm: 7, MaxEntries: 100, MaxEntryBytes: 1024, MaxSnapshotBytes: 1 << 20);
 
         Assert.Null(PeerMessageValidator.Validate(new Heartbeat(1, Self, 7 + SizeLimits.MaxTermLead, 0, 0), Self, limits));
         Assert.Contains("ahead of this node's term 7", PeerMessageValidator.Validate(new Heartbeat(1, Self, 8 + SizeLimits.MaxTermLead, 0, 0), Self, limits), StringComparison.Ordinal);
@@ -58,7 +65,7 @@ public sealed class PeerMessageValidatorTests
     [Fact]
     public void An_append_with_more_entries_than_a_batch_holds_is_rejected()
     {
-        var limits = new PeerMessageLimits(CurrentTerm: 3, MaxEntries: 2, MaxEntryBytes: 1024);
+        var limits = new PeerMessageLimits(CurrentTerm: 3, MaxEntries: 2, MaxEntryBytes: 1024, MaxSnapshotBytes: 1 << 20);
         var entries = Enumerable.Range(1, 3).Select(i => Entry.Normal(i, 3, default)).ToList();
 
         Assert.Contains("3 entries in one message", PeerMessageValidator.Validate(new AppendRequest(1, Self, 3, 0, 0, entries, 0), Self, limits), StringComparison.Ordinal);
@@ -68,7 +75,7 @@ public sealed class PeerMessageValidatorTests
     [Fact]
     public void An_entry_larger_than_one_append_message_is_rejected()
     {
-        var limits = new PeerMessageLimits(CurrentTerm: 3, MaxEntries: 10, MaxEntryBytes: 4);
+        var limits = new PeerMessageLimits(CurrentTerm: 3, MaxEntries: 10, MaxEntryBytes: 4, MaxSnapshotBytes: 1 << 20);
         var append = new AppendRequest(1, Self, 3, 0, 0, [Entry.Normal(1, 3, new byte[5])], 0);
 
         Assert.Contains("holds 5 bytes, more than 4", PeerMessageValidator.Validate(append, Self, limits), StringComparison.Ordinal);
