@@ -69,9 +69,19 @@ internal sealed class LocalRaftLog(NodeInbox inbox, NodeViewHolder views, IRaftS
         {
             var high = Math.Min(appliedIndex + 1, next + (limit - page.Count));
             // Entries stops reading at the bytes still allowed (the stores' reads are thread-safe; applied entries
-            // are durable and never truncated, so [next, high) is always in range), so a page of large entries
-            // never loads more than about MaxPageBytes.
-            var chunk = storage.Entries(next, high, SizeLimits.MaxPageBytes - bytes);
+            // are durable and only a cut deletes them), so a page of large entries never loads more than about
+            // MaxPageBytes. Below the first index (cut before or during the read) the page ends: its FirstIndex,
+            // read after, is then beyond where it was asked from, which the caller answers with 410.
+            if (next < storage.FirstIndex) break;
+            IReadOnlyList<Entry> chunk;
+            try
+            {
+                chunk = storage.Entries(next, high, SizeLimits.MaxPageBytes - bytes);
+            }
+            catch (ArgumentOutOfRangeException) when (next < storage.FirstIndex)
+            {
+                break; // A cut between the check and the read.
+            }
             if (chunk.Count == 0) break;
             foreach (var entry in chunk)
             {
