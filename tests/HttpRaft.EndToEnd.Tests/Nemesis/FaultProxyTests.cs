@@ -47,7 +47,7 @@ public sealed class FaultProxyTests : IAsyncLifetime, IDisposable
     {
         network.Set("test", Cut((1, Target), LinkMode.Refuse));
 
-        using var cut = await ConnectAsync(from: 1);
+        using var cut = await ConnectAsync(from: 1, passes: false);
         using var other = await ConnectAsync(from: 2);
 
         Assert.True(await ClosedAsync(cut), "a refused link accepted the connection for good");
@@ -58,7 +58,7 @@ public sealed class FaultProxyTests : IAsyncLifetime, IDisposable
     public async Task A_black_holed_link_keeps_the_connection_open_and_forwards_nothing()
     {
         network.Set("test", Cut((1, Target), LinkMode.Blackhole));
-        using var sender = await ConnectAsync(from: 1);
+        using var sender = await ConnectAsync(from: 1, passes: false);
 
         await sender.SendAsync(Encoding.ASCII.GetBytes("lost"));
         using var quiet = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
@@ -85,23 +85,18 @@ public sealed class FaultProxyTests : IAsyncLifetime, IDisposable
         Assert.True(clock.ElapsedMilliseconds >= 290, $"echoed after {clock.ElapsedMilliseconds} ms");
     }
 
-    /// <summary>A connection to the proxy that names its sender as a peer stream does, with the head's echo already read.</summary>
-    private async Task<Socket> ConnectAsync(int from)
+    /// <summary>
+    /// A connection to the proxy that names its sender as a peer stream does. Through a passing link the echo returns
+    /// the head, which is read here (within the deadline: the machine may be busy); through a cut one nothing does.
+    /// </summary>
+    private async Task<Socket> ConnectAsync(int from, bool passes = true)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         var port = int.Parse(proxy.Address.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
         await socket.ConnectAsync(IPAddress.Loopback, port);
         var head = $"POST /raft/stream HTTP/1.1\r\nHost: x\r\nX-Raft-From: {from}\r\n\r\n";
         await socket.SendAsync(Encoding.ASCII.GetBytes(head));
-        // Through a passing link the echo returns the head; through a cut one nothing (or the close) comes back.
-        using var wait = new CancellationTokenSource(TimeSpan.FromMilliseconds(1000));
-        try
-        {
-            await ReadAsync(socket, head.Length, wait.Token);
-        }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or InvalidOperationException)
-        {
-        }
+        if (passes) Assert.Equal(head, await ReadAsync(socket, head.Length));
         return socket;
     }
 

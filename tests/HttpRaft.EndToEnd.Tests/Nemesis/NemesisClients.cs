@@ -22,8 +22,23 @@ internal sealed class NemesisClients(NemesisCluster cluster, NemesisHistory hist
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(8);
     private static readonly TimeSpan TailTimeout = TimeSpan.FromSeconds(8);
 
-    /// <summary>Anomalies a client saw directly, such as a 422 for a retry of its own key.</summary>
-    public List<string> Anomalies { get; } = [];
+    private readonly Dictionary<string, (int Count, string First)> serverErrors = [];
+    private readonly List<string> anomalies = [];
+
+    /// <summary>
+    /// Anomalies a client saw directly: a 422 for a retry of its own key, and any 5xx but a 503 (a node must answer
+    /// every request it cannot serve with 503 and Retry-After), one line per request kind and status.
+    /// </summary>
+    public IReadOnlyList<string> Anomalies
+    {
+        get
+        {
+            lock (anomalies)
+            {
+                return [.. anomalies, .. serverErrors.Select(e => $"{e.Value.Count} × {e.Key}, the first: {e.Value.First}")];
+            }
+        }
+    }
 
     public async Task<NemesisAppend> AppendKeyedAsync(string entry, Random random, TimeSpan giveUp)
     {
@@ -36,7 +51,7 @@ internal sealed class NemesisClients(NemesisCluster cluster, NemesisHistory hist
                 await Task.Delay(100);
                 continue;
             }
-            var answer = await cluster.Http.SendAsync(node.ApiUri("/log"), uri => Append(uri, entry, $"{runId}-{entry}"), KeyedAttempt);
+            var answer = Checked("keyed POST /log", await cluster.Http.SendAsync(node.ApiUri("/log"), uri => Append(uri, entry, $"{runId}-{entry}"), KeyedAttempt));
             if (answer.Status == 201) return Acknowledged(entry, keyed: true, start, answer);
             if (answer.Status == 422) Anomaly($"'{entry}' retried under its own key got 422 from {answer.From.Authority}: {answer.Body}");
             await Task.Delay(answer.Answered ? 100 : 50);
@@ -48,7 +63,7 @@ internal sealed class NemesisClients(NemesisCluster cluster, NemesisHistory hist
     {
         var start = history.Now;
         if (RandomMember(random) is not { } node) return new NemesisAppend(entry, Keyed: false, start, history.Now, -1, null);
-        var answer = await cluster.Http.SendAsync(node.ApiUri("/log"), uri => Append(uri, entry, key: null), UnkeyedAttempt);
+        var answer = Checked("unkeyed POST /log", await cluster.Http.SendAsync(node.ApiUri("/log"), uri => Append(uri, entry, key: null), UnkeyedAttempt));
         return answer.Status == 201 ? Acknowledged(entry, keyed: false, start, answer) : new NemesisAppend(entry, Keyed: false, start, history.Now, -1, null);
     }
 
@@ -60,7 +75,7 @@ internal sealed class NemesisClients(NemesisCluster cluster, NemesisHistory hist
         var consistency = kind == ReadKind.Linearizable ? "&consistency=linearizable" : "";
         history.ReadStarted();
         var start = history.Now;
-        var answer = await cluster.Http.GetAsync(node.ApiUri($"/log?index={from}&limit={PageLimit}{consistency}"), ReadTimeout);
+        var answer = Checked($"{kind.ToString().ToLowerInvariant()} GET /log", await cluster.Http.GetAsync(node.ApiUri($"/log?index={from}&limit={PageLimit}{consistency}"), ReadTimeout));
         if (Page(answer) is { } page) history.Add(new NemesisRead(kind, Op(node, start, from, page, PageLimit)));
         else history.ReadFailed(kind, answer.Answered ? answer.Status.ToString(CultureInfo.InvariantCulture) : answer.Body);
     }
@@ -80,7 +95,7 @@ internal sealed class NemesisClients(NemesisCluster cluster, NemesisHistory hist
             }
             history.ReadStarted();
             var start = history.Now;
-            var answer = await cluster.Http.GetAsync(node.ApiUri($"/log?index={next}&limit={TailLimit}&wait=2000"), TailTimeout);
+            var answer = Checked("tail GET /log", await cluster.Http.GetAsync(node.ApiUri($"/log?index={next}&limit={TailLimit}&wait=2000"), TailTimeout));
             if (Page(answer) is { } page)
             {
                 history.Add(new NemesisRead(ReadKind.Tail, Op(node, start, next, page, TailLimit)));
@@ -120,7 +135,8 @@ internal sealed class NemesisClients(NemesisCluster cluster, NemesisHistory hist
     private ReadOp Op(NemesisNode node, long start, long from, NodeHttp.Page page, int limit) =>
         new(node.Id, start, history.Now, from, page.Entries.ToDictionary(e => e.Index, e => e.Entry), page.Entries.Count == limit);
 
-    private static long? FirstIndexOf(Answer answer)
+    /// <summary>The <c>firstIndex</c> a 410 names.</summary>
+    public static long? FirstIndexOf(Answer answer)
     {
         try
         {
@@ -135,6 +151,19 @@ internal sealed class NemesisClients(NemesisCluster cluster, NemesisHistory hist
 
     private void Anomaly(string what)
     {
-        lock (Anomalies) Anomalies.Add(what);
+        lock (anomalies) anomalies.Add(what);
+    }
+
+    /// <summary>Counts a server error (5xx but 503) as an anomaly; returns the answer.</summary>
+    private Answer Checked(string request, Answer answer)
+    {
+        if (answer.Status < 500 || answer.Status == 503) return answer;
+        var key = $"{request} answered {answer.Status}";
+        lock (anomalies)
+        {
+            var first = serverErrors.TryGetValue(key, out var seen) ? seen.First : $"{answer.From.Authority}: {(answer.Body.Length > 300 ? answer.Body[..300] : answer.Body)}";
+            serverErrors[key] = (seen.Count + 1, first);
+        }
+        return answer;
     }
 }

@@ -6,19 +6,26 @@ namespace HttpRaft.EndToEnd.Tests.Nemesis;
 /// <summary>What one seed's run did and found.</summary>
 internal sealed record NemesisResult(
     int Seed, TimeSpan Elapsed, int Operations, int Appends, int Acknowledged, int Reads, int Answered,
-    IReadOnlyDictionary<string, int> Faults, IReadOnlyList<Recovery> Recoveries, IReadOnlyList<string> Violations, int Members, int LogEntries)
+    IReadOnlyDictionary<string, int> Faults, IReadOnlyList<Recovery> Recoveries, NemesisVerdict Verdict, int Members, int LogEntries, IReadOnlyList<string> Kinds)
 {
+    public const string Header =
+        "| seed | minutes | operations | appends (acknowledged) | acknowledged, then deleted by a cut | reads (answered) | faults | violations | without a leader after healing, median / max | first append after healing, median / max |";
+
+    public IReadOnlyList<string> Violations => Verdict.Violations;
+
     /// <summary>One row of docs/testing.md's results table.</summary>
     public string Row()
     {
         var faults = string.Join(", ", Faults.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key} {f.Value}"));
-        var appendTimes = Recoveries.Where(r => r.AppendSeconds >= 0).Select(r => r.AppendSeconds).Order().ToList();
-        var availability = appendTimes.Count == 0 ? "–" : $"{Median(appendTimes):0.00} / {appendTimes[^1]:0.00} s";
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {Seed} | {Elapsed.TotalMinutes:0.0} | {Operations:N0} | {Appends:N0} ({Acknowledged:N0}) | {Reads:N0} ({Answered:N0}) | {Faults.Values.Sum()}: {faults} | {Violations.Count} | {availability} |");
+            $"| {Seed} | {Elapsed.TotalMinutes:0.0} | {Operations:N0} | {Appends:N0} ({Acknowledged:N0}) | {Verdict.RetainedThenDeleted:N0} | {Reads:N0} ({Answered:N0}) | {Faults.Values.Sum()}: {faults} | {Violations.Count} | {Spread(r => r.LeaderSeconds)} | {Spread(r => r.AppendSeconds)} |");
     }
 
-    private static double Median(List<double> sorted) => sorted[sorted.Count / 2];
+    private string Spread(Func<Recovery, double> measure)
+    {
+        var sorted = Recoveries.Select(measure).Where(s => s >= 0).Order().ToList();
+        return sorted.Count == 0 ? "–" : string.Create(CultureInfo.InvariantCulture, $"{sorted[sorted.Count / 2]:0.00} / {sorted[^1]:0.00} s");
+    }
 }
 
 /// <summary>
@@ -43,6 +50,7 @@ internal sealed class NemesisRun(int seed, TimeSpan duration, Action<string> log
         try
         {
             await Poll.UntilAsync(async () => await cluster.Http.LeaderAsync(cluster.Running) is not null, Convergence, "a first leader");
+            log($"{clock.Elapsed.TotalSeconds:0.0}s: a first leader; clients start");
             var history = new NemesisHistory(clock);
             var clients = new NemesisClients(cluster, history, $"seed{seed}");
             var schedule = new NemesisSchedule(cluster, clients, history, new Random(seed), log);
@@ -53,15 +61,18 @@ internal sealed class NemesisRun(int seed, TimeSpan duration, Action<string> log
             await Task.WhenAll(workers);
 
             var logs = await ConvergeAsync(cluster, clients, history);
-            var violations = NemesisChecker.Check(history.Appends, history.Reads, logs);
-            violations.AddRange(clients.Anomalies);
-            violations.AddRange(schedule.Stuck);
-            if (!schedule.CutsSupported) log("retention cuts: DELETE /log?before= is not served yet (issue 14), so the cut nemesis was off");
-            if (violations.Count > 0) log(cluster.Transcripts(lines: 60));
+            foreach (var catchUp in await schedule.Cut.CatchUps()) log($"snapshot catch-up: {catchUp}");
+            var verdict = NemesisChecker.Check(history.Appends, history.Reads, logs, schedule.Cut.HighestCut);
+            verdict.Violations.AddRange(clients.Anomalies);
+            verdict.Violations.AddRange(schedule.Stuck);
+            var missing = schedule.Kinds.Where(k => !schedule.FaultsByKind.ContainsKey(k)).ToList();
+            if (missing.Count > 0) log($"kinds never injected: {string.Join(", ", missing)}");
+            log($"acknowledged appends deleted by a cut: {verdict.RetainedThenDeleted} read before the cut, {verdict.DeletedUnread} never read; unanswered reads: {string.Join(", ", history.Unanswered.OrderBy(u => u.Key, StringComparer.Ordinal).Select(u => $"{u.Key} {u.Value}"))}");
+            if (verdict.Violations.Count > 0) log(cluster.Transcripts(lines: 60));
             var appends = history.Appends;
             return new NemesisResult(seed, clock.Elapsed, appends.Count + history.ReadAttempts + schedule.FaultsByKind.Values.Sum(),
                 appends.Count, appends.Count(a => a.Acknowledged is not null), history.ReadAttempts, history.Reads.Count,
-                schedule.FaultsByKind, schedule.Recoveries, violations, logs.Count, logs.Count == 0 ? 0 : logs[0].Entries.Count);
+                schedule.FaultsByKind, schedule.Recoveries, verdict, logs.Count, logs.Count == 0 ? 0 : logs[0].Entries.Count, schedule.Kinds);
         }
         catch
         {

@@ -8,12 +8,14 @@ internal sealed class DelayNemesis : INemesis
 {
     private const string Layer = "delay";
 
-    public async Task<NemesisFault?> StartAsync(NemesisCluster cluster, Random random)
+    public IReadOnlyList<string> Kinds { get; } = ["delay:all", "delay:node"];
+
+    public async Task<NemesisFault?> StartAsync(NemesisCluster cluster, Random random, string? kind)
     {
         var ids = cluster.Members.Select(n => n.Id).ToList();
         if (ids.Count < 2) return null;
         var links = ids.SelectMany(a => ids.Where(b => b != a).Select(b => (a, b))).ToList();
-        if (random.Next(2) == 0)
+        if ((kind ?? Pick.One(Kinds, random)) == "delay:all")
         {
             var ms = random.Next(20, 151);
             cluster.Network.Set(Layer, links.ToDictionary(l => l, _ => new LinkFault(LinkMode.Delay, ms)));

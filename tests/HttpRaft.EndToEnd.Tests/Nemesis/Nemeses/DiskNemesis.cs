@@ -9,11 +9,13 @@ internal sealed class DiskNemesis : INemesis
 {
     private readonly List<NemesisNode> faulted = [];
 
-    public async Task<NemesisFault?> StartAsync(NemesisCluster cluster, Random random)
+    public IReadOnlyList<string> Kinds { get; } = ["disk:stall", "disk:slow"];
+
+    public async Task<NemesisFault?> StartAsync(NemesisCluster cluster, Random random, string? kind)
     {
         if (await Pick.VictimAsync(cluster, random) is not { } victim) return null;
         var (node, isLeader) = victim;
-        if (random.Next(2) == 0)
+        if ((kind ?? Pick.One(Kinds, random)) == "disk:stall")
         {
             node.SetDisk("stall");
             faulted.Add(node);

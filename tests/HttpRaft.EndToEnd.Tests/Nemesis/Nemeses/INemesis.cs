@@ -10,8 +10,14 @@ internal sealed record NemesisFault(string Kind, string Description);
 /// </summary>
 internal interface INemesis
 {
-    /// <summary>Starts the fault; null when it does not apply now (too few members, no such route).</summary>
-    Task<NemesisFault?> StartAsync(NemesisCluster cluster, Random random);
+    /// <summary>Every kind of fault it starts, as <see cref="NemesisFault.Kind"/> names them; the schedule deals each at least once.</summary>
+    IReadOnlyList<string> Kinds { get; }
+
+    /// <summary>
+    /// Starts a fault of <paramref name="kind"/> (one of <see cref="Kinds"/>), or of a kind it draws when null; null
+    /// when that does not apply now (too few members, a join still under way, no leader).
+    /// </summary>
+    Task<NemesisFault?> StartAsync(NemesisCluster cluster, Random random, string? kind);
 
     /// <summary>Undoes what <see cref="StartAsync"/> did; a no-op for faults that are over once started (a transfer).</summary>
     Task HealAsync(NemesisCluster cluster);

@@ -12,15 +12,20 @@ internal sealed class MembershipNemesis : INemesis
     private const int Most = 5;
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
 
-    public async Task<NemesisFault?> StartAsync(NemesisCluster cluster, Random random)
+    public IReadOnlyList<string> Kinds { get; } = ["member:add", "member:remove", "member:replace"];
+
+    public async Task<NemesisFault?> StartAsync(NemesisCluster cluster, Random random, string? kind)
     {
         cluster.AdoptJoined();
         var members = cluster.Members;
         var joining = cluster.Nodes.Any(n => n.Id < 0 && n.State != NodeState.Gone);
         var running = cluster.Running;
         if (running.Count == 0) return null;
-        var change = members.Count <= Fewest ? "add" : members.Count >= Most ? "remove" : Pick.One(["add", "remove", "replace"], random);
-        if (joining && change != "remove") change = members.Count > Fewest ? "remove" : "";
+        // What applies: an add below the most members and with no join under way, a remove above the fewest, a replace for both.
+        var canAdd = members.Count < Most && !joining;
+        var canRemove = members.Count > Fewest;
+        var change = kind?["member:".Length..] ?? (canAdd && canRemove ? Pick.One(["add", "remove", "replace"], random) : canAdd ? "add" : canRemove ? "remove" : "");
+        if (change switch { "add" => !canAdd, "remove" => !canRemove, "replace" => joining, _ => true }) return null;
         switch (change)
         {
             case "add":

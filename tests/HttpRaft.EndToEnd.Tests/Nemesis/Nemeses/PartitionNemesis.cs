@@ -12,14 +12,16 @@ internal sealed class PartitionNemesis : INemesis
     // Ends the flapping and waits for it; null when not flapping.
     private Func<Task>? stopFlapping;
 
-    public async Task<NemesisFault?> StartAsync(NemesisCluster cluster, Random random)
+    public IReadOnlyList<string> Kinds { get; } = ["partition:halves", "partition:leader", "partition:one-way", "partition:bridge", "partition:flapping"];
+
+    public async Task<NemesisFault?> StartAsync(NemesisCluster cluster, Random random, string? kind)
     {
         var ids = cluster.Members.Select(n => n.Id).ToList();
         if (ids.Count < 3) return null;
         var leader = (await cluster.Http.LeaderAsync(cluster.Running))?.Node.Id ?? Pick.One(ids, random);
         var mode = random.Next(2) == 0 ? LinkMode.Refuse : LinkMode.Blackhole;
         var shuffled = ids.OrderBy(_ => random.Next()).ToList();
-        var (kind, what, links) = random.Next(5) switch
+        var (drawn, what, links) = (kind is null ? random.Next(Kinds.Count) : IndexOf(kind)) switch
         {
             0 => Halves("halves", shuffled),
             1 => ("leader", $"leader {leader} | {Set(ids.Where(i => i != leader))}", Between([leader], ids.Where(i => i != leader))),
@@ -28,9 +30,9 @@ internal sealed class PartitionNemesis : INemesis
             _ => Halves("flapping", shuffled),
         };
         var faults = links.ToDictionary(l => l, _ => new LinkFault(mode));
-        if (kind == "flapping") Flap(cluster, faults, new Random(random.Next()));
+        if (drawn == "flapping") Flap(cluster, faults, new Random(random.Next()));
         else cluster.Network.Set(Layer, faults);
-        return new NemesisFault($"partition:{kind}", $"{what}, {mode.ToString().ToLowerInvariant()}");
+        return new NemesisFault($"partition:{drawn}", $"{what}, {mode.ToString().ToLowerInvariant()}");
     }
 
     public async Task HealAsync(NemesisCluster cluster)
@@ -39,6 +41,8 @@ internal sealed class PartitionNemesis : INemesis
         stopFlapping = null;
         cluster.Network.Heal(Layer);
     }
+
+    private int IndexOf(string kind) => Kinds.ToList().IndexOf(kind) is >= 0 and var i ? i : throw new ArgumentException($"no partition kind {kind}", nameof(kind));
 
     /// <summary>A minority and a majority of the shuffled members.</summary>
     private static (string, string, List<(int, int)>) Halves(string kind, List<int> shuffled)

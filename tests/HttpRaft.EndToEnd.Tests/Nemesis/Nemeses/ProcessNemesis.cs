@@ -21,7 +21,9 @@ internal sealed class ProcessNemesis(string kind, string verb, Action<NemesisNod
 
     public static ProcessNemesis Kill() => new("kill", "kill -9", n => n.Kill(), (cluster, n) => n.IsMember ? cluster.RestartAsync(n) : Task.CompletedTask);
 
-    public async Task<NemesisFault?> StartAsync(NemesisCluster cluster, Random random)
+    public IReadOnlyList<string> Kinds { get; } = [kind];
+
+    public async Task<NemesisFault?> StartAsync(NemesisCluster cluster, Random random, string? requested)
     {
         if (await Pick.VictimAsync(cluster, random) is not { } picked) return null;
         var (node, isLeader) = picked;

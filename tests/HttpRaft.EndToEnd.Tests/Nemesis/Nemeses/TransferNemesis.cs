@@ -8,7 +8,9 @@ internal sealed class TransferNemesis : INemesis
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
 
-    public async Task<NemesisFault?> StartAsync(NemesisCluster cluster, Random random)
+    public IReadOnlyList<string> Kinds { get; } = ["transfer"];
+
+    public async Task<NemesisFault?> StartAsync(NemesisCluster cluster, Random random, string? kind)
     {
         if (await cluster.Http.LeaderAsync(cluster.Running) is not { } leader) return null;
         var others = cluster.Members.Where(n => n != leader.Node).ToList();
