@@ -24,6 +24,28 @@ public sealed class OptionsValidationTests
         AssertFails(options, expected);
     }
 
+    [Fact]
+    public void The_peer_port_may_listen_on_another_address_than_the_members_dial()
+    {
+        var options = ThreeNodes();
+        options.PeerListen = "127.0.0.1:18000";
+
+        Assert.True(Validate(options).Succeeded);
+        Assert.Equal(new NodeAddress("127.0.0.1", 18000), options.PeerListenAddress);
+        Assert.NotEqual(options.PeerListenAddress, options.PeerAddress);
+    }
+
+    [Theory]
+    [InlineData("not an address", "PeerListen 'not an address' is not a host:port address")]
+    [InlineData("localhost:9000", "share port 9000")]
+    public void The_peer_listen_address_must_be_an_address_apart_from_the_API_port(string listen, string expected)
+    {
+        var options = ThreeNodes();
+        options.PeerListen = listen;
+
+        AssertFails(options, expected);
+    }
+
     [Theory]
     [InlineData("sometimes")]
     [InlineData("")]
