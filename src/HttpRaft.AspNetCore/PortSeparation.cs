@@ -17,7 +17,7 @@ public static class PortSeparation
     public static IApplicationBuilder UseHttpRaftPortSeparation(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var peerPort = app.ApplicationServices.GetRequiredService<IOptions<RaftHostOptions>>().Value.PeerAddress.Port;
+        var peerPort = app.ApplicationServices.GetRequiredService<IOptions<RaftHostOptions>>().Value.PeerListenAddress.Port;
         return app.Use((context, next) =>
         {
             var onPeerPort = context.Connection.LocalPort == peerPort;

@@ -27,6 +27,14 @@ public sealed class RaftHostOptions
     /// <summary>This node's client API address when it is not a bootstrap member.</summary>
     public string? Api { get; set; }
 
+    /// <summary>
+    /// The address the peer port binds when it is not the address the other members dial (the member's peer address):
+    /// behind a NAT or a container's port mapping, or the fault-injection proxy of the end-to-end tests, which sits on
+    /// the member's address and forwards to this one. Null (the default): bind the member's peer address. Like etcd's
+    /// <c>--listen-peer-urls</c> beside <c>--initial-advertise-peer-urls</c>.
+    /// </summary>
+    public string? PeerListen { get; set; }
+
     /// <summary>The members a joined node was told about when it joined, so it can answer the leader before its log names it.</summary>
     public List<SeedMember> Seeds { get; set; } = [];
 
@@ -126,6 +134,9 @@ public sealed class RaftHostOptions
 
     /// <summary>This node's peer address, parsed.</summary>
     public NodeAddress PeerAddress => NodeAddress.Parse(Joined ? Peer! : Peers[Id]);
+
+    /// <summary>Where the peer port listens: <see cref="PeerListen"/> if set (with the peer address's scheme), else <see cref="PeerAddress"/>.</summary>
+    public NodeAddress PeerListenAddress => PeerListen is null ? PeerAddress : NodeAddress.Parse(PeerListen) with { Https = PeerAddress.Https };
 
     /// <summary>This node's client API address, parsed.</summary>
     public NodeAddress ApiAddress => NodeAddress.Parse(Joined ? Api! : Apis[Id]);

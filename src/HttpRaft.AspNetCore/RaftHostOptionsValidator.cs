@@ -23,8 +23,7 @@ internal sealed class RaftHostOptionsValidator : IValidateOptions<RaftHostOption
         {
             if (!NodeAddress.TryParse(address, out _)) return $"'{address}' is not a host:port address";
         }
-        if (o.PeerAddress.Port == o.ApiAddress.Port) return $"node {id}'s peer and API addresses share port {o.ApiAddress.Port}; the peer routes are told apart by port";
-        return null;
+        return CheckPorts(o, id);
     }
 
     private static string? CheckBootstrap(RaftHostOptions o)
@@ -38,7 +37,14 @@ internal sealed class RaftHostOptionsValidator : IValidateOptions<RaftHostOption
         if (bad is not null) return $"'{bad}' is not a host:port address";
         var duplicate = all.GroupBy(a => a, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) return $"address {duplicate.Key} appears more than once in peers and apis";
-        if (o.PeerAddress.Port == o.ApiAddress.Port) return $"node {id}'s peer and API addresses share port {o.ApiAddress.Port}; the peer routes are told apart by port";
+        return CheckPorts(o, id);
+    }
+
+    /// <summary>The port the peer routes are told apart by is the one the peer port listens on.</summary>
+    private static string? CheckPorts(RaftHostOptions o, int id)
+    {
+        if (o.PeerListen is not null && !NodeAddress.TryParse(o.PeerListen, out _)) return $"PeerListen '{o.PeerListen}' is not a host:port address";
+        if (o.PeerListenAddress.Port == o.ApiAddress.Port) return $"node {id}'s peer and API addresses share port {o.ApiAddress.Port}; the peer routes are told apart by port";
         return null;
     }
 

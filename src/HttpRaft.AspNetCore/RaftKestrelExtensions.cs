@@ -12,7 +12,7 @@ namespace HttpRaft.AspNetCore;
 public static class RaftKestrelExtensions
 {
     /// <summary>
-    /// Listens on <c>peers[id]</c> and <c>apis[id]</c> and caps request bodies at the client limit (the peer
+    /// Listens on <c>peers[id]</c> (or <c>peerListen</c>) and <c>apis[id]</c> and caps request bodies at the client limit (the peer
     /// routes raise it for themselves). <c>localhost</c> means loopback only; an IP address means that interface;
     /// any other host name (e.g. a container's service name) means all interfaces, since Kestrel binds to addresses.
     /// </summary>
@@ -21,7 +21,7 @@ public static class RaftKestrelExtensions
         ArgumentNullException.ThrowIfNull(kestrel);
         var settings = kestrel.ApplicationServices.GetRequiredService<IOptions<RaftHostOptions>>().Value;
         var certificate = settings.PeerAddress.Https || settings.ApiAddress.Https ? RaftCertificates.LoadServerCertificate(settings.Tls) : null;
-        Listen(kestrel, settings.PeerAddress, certificate);
+        Listen(kestrel, settings.PeerListenAddress, certificate);
         Listen(kestrel, settings.ApiAddress, certificate);
         ApplyLimits(kestrel.Limits, settings);
         return kestrel;

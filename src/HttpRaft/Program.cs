@@ -15,6 +15,8 @@ return await StartupGuard.RunAsync(args, async commandLine =>
     builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenOnRaftAddresses());
 
     builder.Services.AddHttpRaft(builder.Configuration.GetSection(RaftHostOptions.SectionName));
+    // Test only, and absent unless HttpRaft__Faults__DiskFile is set: the fault-injection suite's slow or stalled disk.
+    DiskFaultStorage.Register(builder.Services, builder.Configuration);
     builder.Services.AddClientAuthentication(builder.Configuration);
     builder.Services.AddNodeLogging();
     builder.Services.AddProblemResponses();

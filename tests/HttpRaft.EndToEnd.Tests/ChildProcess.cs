@@ -90,10 +90,16 @@ internal sealed class ChildProcess : IAsyncDisposable
     }
 
     /// <summary>Asks the process to stop as an operator or a container runtime does (SIGTERM): a node shuts down gracefully.</summary>
-    public void Terminate()
+    public void Terminate() => Signal("TERM");
+
+    /// <summary>
+    /// Sends the signal <paramref name="name"/> (<c>TERM</c>, <c>STOP</c>, <c>CONT</c>) with <c>kill</c>: STOP freezes the
+    /// process as a GC pause or a VM freeze would, with its sockets open, until CONT.
+    /// </summary>
+    public void Signal(string name)
     {
         if (process.HasExited) return;
-        using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })
+        using var kill = Process.Start(new ProcessStartInfo("kill", [$"-{name}", process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })
             ?? throw new InvalidOperationException("Could not run kill.");
         kill.WaitForExit();
     }

@@ -23,8 +23,11 @@ internal sealed record ClusterNode(int Id, string Api, string Peer, string Worki
 /// <summary>The leader as <c>GET /status</c> names it: its id and API address.</summary>
 internal sealed record NodeRef(int Id, string Api);
 
-/// <summary>What <c>GET /status</c> reports (docs/design.md §3); <see cref="Leader"/> is null while none is known.</summary>
-internal sealed record NodeStatus(int Id, string Role, long Term, NodeRef? Leader, long CommitIndex, long LastIndex)
+/// <summary>
+/// What <c>GET /status</c> reports (docs/design.md §3); <see cref="Leader"/> is null while none is known;
+/// <see cref="FirstIndex"/> is 1 until a cut deleted the log's prefix (docs/design.md §8).
+/// </summary>
+internal sealed record NodeStatus(int Id, string Role, long Term, NodeRef? Leader, long CommitIndex, long LastIndex, long FirstIndex = 1)
 {
     public bool IsLeader => Role.Equals("leader", StringComparison.OrdinalIgnoreCase);
 }

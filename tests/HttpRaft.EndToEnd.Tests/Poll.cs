@@ -17,4 +17,16 @@ internal static class Poll
             await Task.Delay(25);
         }
     }
+
+    /// <summary>Polls like <see cref="UntilAsync(Func{Task{bool}}, TimeSpan, string)"/>, but answers false at the deadline instead of throwing.</summary>
+    public static async Task<bool> WithinAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (clock.Elapsed > timeout) return false;
+            await Task.Delay(25);
+        }
+        return true;
+    }
 }

@@ -35,6 +35,6 @@ public static class PeerEndpoints
     {
         var settings = services.GetRequiredService<IOptions<RaftHostOptions>>().Value;
         if (!string.IsNullOrEmpty(settings.ClusterSecret)) return;
-        HostLog.PeerPortOpen(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PeerEndpoints)), settings.PeerAddress.Port);
+        HostLog.PeerPortOpen(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PeerEndpoints)), settings.PeerListenAddress.Port);
     }
 }

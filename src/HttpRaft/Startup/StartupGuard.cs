@@ -41,7 +41,7 @@ internal static class StartupGuard
         var settings = services.GetRequiredService<IOptions<RaftHostOptions>>().Value;
         _ = services.GetService<IOptions<ClientApiOptions>>()?.Value;
         _ = services.GetService<IOptions<ReadOptions>>()?.Value;
-        EnsureFree("peer", settings.PeerAddress);
+        EnsureFree("peer", settings.PeerListenAddress);
         EnsureFree("API", settings.ApiAddress);
         CheckCertificates(settings);
         // Opens, locks and recovers the log now (storage checks it, committed prefix included), so a locked, corrupted

@@ -15,12 +15,13 @@ internal static class HistoryChecker
         var violations = new List<string>();
         CheckFinalLogs(history, violations);
         CheckReadsAgreeWithTheLog(history, violations);
-        CheckReadsIncludeEarlierAcks(history, violations);
-        CheckReadsNeverGoBack(history, violations);
+        CheckReadsIncludeEarlierAcks(history.Appends, history.Reads, violations);
+        CheckReadsNeverGoBack(history.Reads, violations);
         return violations;
     }
 
-    private static void CheckFinalLogs(History history, List<string> violations)
+    /// <summary>Every acknowledged append is in every final log once at its index and term; the logs are identical.</summary>
+    public static void CheckFinalLogs(History history, List<string> violations)
     {
         for (var node = 0; node < history.FinalLogs.Count; node++)
         {
@@ -61,11 +62,12 @@ internal static class HistoryChecker
         }
     }
 
-    private static void CheckReadsIncludeEarlierAcks(History history, List<string> violations)
+    /// <summary>Each read shows every append acknowledged before it started, within the indexes it covers.</summary>
+    public static void CheckReadsIncludeEarlierAcks(IReadOnlyList<AppendOp> appends, IReadOnlyList<ReadOp> reads, List<string> violations)
     {
-        var acks = history.Appends.Where(a => a.Acknowledged is not null).OrderBy(a => a.End).ToList();
+        var acks = appends.Where(a => a.Acknowledged is not null).OrderBy(a => a.End).ToList();
         var ends = acks.Select(a => a.End).ToArray();
-        foreach (var read in history.Reads)
+        foreach (var read in reads)
         {
             // Appends acknowledged before the read started: the prefix of acks ordered by end.
             var before = LowerBound(ends, read.Start);
@@ -81,14 +83,15 @@ internal static class HistoryChecker
         }
     }
 
-    private static void CheckReadsNeverGoBack(History history, List<string> violations)
+    /// <summary>No read shows less than a read that ended before it started.</summary>
+    public static void CheckReadsNeverGoBack(IReadOnlyList<ReadOp> reads, List<string> violations)
     {
-        var byEnd = history.Reads.OrderBy(r => r.End).ToList();
+        var byEnd = reads.OrderBy(r => r.End).ToList();
         var ends = byEnd.Select(r => r.End).ToArray();
         // highest[i]: the highest index any of the first i + 1 reads (by end) showed.
         var highest = new long[byEnd.Count];
         for (var i = 0; i < byEnd.Count; i++) highest[i] = Math.Max(i > 0 ? highest[i - 1] : 0, byEnd[i].Max);
-        foreach (var read in history.Reads)
+        foreach (var read in reads)
         {
             var before = LowerBound(ends, read.Start);
             if (before == 0 || read.Truncated) continue;

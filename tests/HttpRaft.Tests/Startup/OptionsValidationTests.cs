@@ -24,6 +24,28 @@ public sealed class OptionsValidationTests
         AssertFails(options, expected);
     }
 
+    [Fact]
+    public void The_peer_port_may_listen_on_another_address_than_the_members_dial()
+    {
+        var options = ThreeNodes();
+        options.PeerListen = "127.0.0.1:18000";
+
+        Assert.True(Validate(options).Succeeded);
+        Assert.Equal(new NodeAddress("127.0.0.1", 18000), options.PeerListenAddress);
+        Assert.NotEqual(options.PeerListenAddress, options.PeerAddress);
+    }
+
+    [Theory]
+    [InlineData("not an address", "PeerListen 'not an address' is not a host:port address")]
+    [InlineData("localhost:9000", "share port 9000")]
+    public void The_peer_listen_address_must_be_an_address_apart_from_the_API_port(string listen, string expected)
+    {
+        var options = ThreeNodes();
+        options.PeerListen = listen;
+
+        AssertFails(options, expected);
+    }
+
     [Theory]
     [InlineData("sometimes")]
     [InlineData("")]
@@ -67,6 +89,35 @@ public sealed class OptionsValidationTests
 
         options.SegmentBytes = 64 * 1024;
         Assert.True(Validate(options).Succeeded);
+    }
+
+    [Fact]
+    public void Retention_limits_out_of_range_are_named()
+    {
+        AssertRetentionFails(r => r.MaxEntries = 0, "Retention:MaxEntries must be at least 1");
+        AssertRetentionFails(r => r.MaxBytes = -1, "Retention:MaxBytes must be at least 1");
+        AssertRetentionFails(r => r.MaxAgeHours = 0, "Retention:MaxAgeHours must be more than 0");
+        AssertRetentionFails(r => r.MaxAgeHours = double.NaN, "Retention:MaxAgeHours must be more than 0");
+        AssertRetentionFails(r => r.CatchUpEntries = -1, "Retention:CatchUpEntries must not be negative");
+        AssertRetentionFails(r => r.CheckIntervalMs = 5, "Retention:CheckIntervalMs must be at least 10");
+    }
+
+    [Fact]
+    public void Retention_is_off_by_default_and_any_limit_turns_it_on()
+    {
+        var options = ThreeNodes();
+        Assert.False(options.Retention.Enabled);
+
+        options.Retention.MaxAgeHours = 0.5;
+        Assert.True(options.Retention.Enabled);
+        Assert.True(Validate(options).Succeeded);
+    }
+
+    private static void AssertRetentionFails(Action<HttpRaft.AspNetCore.RetentionOptions> set, string expected)
+    {
+        var options = ThreeNodes();
+        set(options.Retention);
+        AssertFails(options, expected);
     }
 
     [Fact]
