@@ -16,7 +16,11 @@
 #
 # It copies a bootstrap node's peers.json into the new directory, so the node shares the cluster's other settings
 # (clusterSecret, apiKeys, timing); a joined node ignores the lists in it. HTTPRAFT_API_KEY is sent as the admin key
-# when the cluster has API keys. HTTPRAFT_JOIN_TIMEOUT (seconds, default 120) bounds the wait.
+# when the cluster has API keys. HTTPRAFT_JOIN_TIMEOUT (seconds, default 120) bounds the wait. HTTPRAFT_CLUSTER_DIR:
+# as for scripts/start-cluster.sh.
+# If the node finds a port taken when it starts (it checks both before it asks to join), the next ports are tried, up
+# to five times. If it fails otherwise, a member added for it is removed again, so none waits for a node that never
+# comes.
 # Exit codes: 0 joined, 1 the join failed (the reason is printed), 2 usage or no running cluster.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -69,56 +73,98 @@ n=$((n + 1))
 name="node-$n"
 dir="$cluster/$name"
 
-port_free() { # $1 = port: no member has it and nothing listens on it here
+port_free() { # $1 = port: no member has it, and no socket here uses it (listening, or as a connection's own port)
   local address
   for address in "${taken[@]}"; do [ "${address##*:}" != "$1" ] || return 1; done
-  ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+  if command -v ss >/dev/null; then
+    [ -z "$(ss -Htan "sport = :$1" 2>/dev/null)" ]
+  elif (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+    return 1
+  fi
 }
 next_port() { # $1 = the port to try first
   local port=$1
   while ! port_free "$port"; do port=$((port + 1)); done
   echo "$port"
 }
-peer="localhost:$(next_port $((peer_max + 1)))"
-taken+=("$peer")
-api="localhost:$(next_port $((api_max + 1)))"
+remove_member() { # $1 = id: takes back a member this attempt added, whose node did not come
+  cluster_request DELETE "/cluster/members/$1"
+  if [ "$status" = 200 ]; then
+    echo "add-node: removed member $1 again" >&2
+  else
+    echo "add-node: could not remove member $1 again ($status: $(problem_detail "$body")); remove it with scripts/remove-node.sh $1" >&2
+  fi
+}
+# wait_for_node: until GET /cluster on the new node lists it (joining as a voter: as a voter); sets $mine. Returns 1 if
+# the node exited, 2 at the deadline.
+wait_for_node() {
+  local seen
+  while :; do
+    if ! kill -0 "$pid" 2>/dev/null; then return 1; fi
+    seen=$(curl -fsS --max-time 2 "http://$api/cluster" 2>/dev/null || true)
+    mine=$(cluster_members <<<"$seen" | awk -v peer="$peer" '$2 == peer' || true)
+    if [ -n "$mine" ] && { $learner || [ "$(awk '{print $4}' <<<"$mine")" = voter ]; }; then return 0; fi
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      echo "add-node: $name is not $want after ${HTTPRAFT_JOIN_TIMEOUT:-120} s (GET /cluster on it: ${seen:-no answer}); see $(shown "$cluster/$name.log")" >&2
+      return 2
+    fi
+    sleep 0.5
+  done
+}
 
-if $learner; then
-  cluster_request POST /cluster/members "{\"peer\":\"$peer\",\"api\":\"$api\",\"role\":\"learner\"}"
-  [ "$status" = 201 ] || { echo "add-node: POST /cluster/members answered $status: $(problem_detail "$body")" >&2; exit 1; }
-  echo "added a learner at peer $peer, API $api: $body"
-fi
-
-mkdir -p "$dir"
-for config in "$cluster"/node-*/peers.json; do
-  if [ -f "$config" ]; then cp "$config" "$dir/peers.json"; break; fi
-done
-join_args=(--join "http://${targets[0]}" --peer "$peer" --api "$api" --data-dir data)
-if [ -n "${HTTPRAFT_API_KEY:-}" ]; then join_args+=(--api-key "$HTTPRAFT_API_KEY"); fi
-(cd "$dir" && exec nohup dotnet "$dll" "${join_args[@]}" >"$cluster/$name.log" 2>&1 </dev/null) &
-pid=$!
-echo "$pid" >"$cluster/$name.pid"
-echo "started $name (pid $pid): dotnet HttpRaft.dll ${join_args[*]}"
-
-# Until GET /cluster on the new node lists it (and, joining as a voter, as a voter).
 deadline=$((SECONDS + ${HTTPRAFT_JOIN_TIMEOUT:-120}))
 if $learner; then want="a member"; else want="a voter"; fi
-mine=""
-while :; do
-  if ! kill -0 "$pid" 2>/dev/null; then
-    echo "add-node: $name exited; the end of $(shown "$cluster/$name.log"):" >&2
-    tail -n 20 "$cluster/$name.log" >&2
-    rm -f "$cluster/$name.pid"
-    exit 1
+peer_port=$((peer_max + 1))
+api_port=$((api_max + 1))
+# A port found free can be taken before the node binds it (an outgoing connection's own port, on a busy machine). The
+# node checks both before it asks to join, so then it exits without having joined, and the next ports are tried.
+for attempt in 1 2 3 4 5; do
+  peer="localhost:$(next_port "$peer_port")"
+  taken+=("$peer")
+  api="localhost:$(next_port "$api_port")"
+  taken+=("$api")
+  added=""
+  if $learner; then
+    cluster_request POST /cluster/members "{\"peer\":\"$peer\",\"api\":\"$api\",\"role\":\"learner\"}"
+    [ "$status" = 201 ] || { echo "add-node: POST /cluster/members answered $status: $(problem_detail "$body")" >&2; exit 1; }
+    added=$(sed -n 's/.*"id":\([0-9]*\).*/\1/p' <<<"$body")
+    echo "added a learner at peer $peer, API $api: $body"
   fi
-  seen=$(curl -fsS --max-time 2 "http://$api/cluster" 2>/dev/null || true)
-  mine=$(cluster_members <<<"$seen" | awk -v peer="$peer" '$2 == peer' || true)
-  if [ -n "$mine" ] && { $learner || [ "$(awk '{print $4}' <<<"$mine")" = voter ]; }; then break; fi
-  if [ "$SECONDS" -ge "$deadline" ]; then
-    echo "add-node: $name is not $want after ${HTTPRAFT_JOIN_TIMEOUT:-120} s (GET /cluster on it: ${seen:-no answer}); see $(shown "$cluster/$name.log")" >&2
-    exit 1
+
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  for config in "$cluster"/node-*/peers.json; do
+    if [ -f "$config" ]; then cp "$config" "$dir/peers.json"; break; fi
+  done
+  join_args=(--join "http://${targets[0]}" --peer "$peer" --api "$api" --data-dir data)
+  if [ -n "${HTTPRAFT_API_KEY:-}" ]; then join_args+=(--api-key "$HTTPRAFT_API_KEY"); fi
+  (cd "$dir" && exec nohup dotnet "$dll" "${join_args[@]}" >"$cluster/$name.log" 2>&1 </dev/null) &
+  pid=$!
+  echo "$pid" >"$cluster/$name.pid"
+  echo "started $name (pid $pid): dotnet HttpRaft.dll ${join_args[*]}"
+
+  mine=""
+  outcome=0
+  wait_for_node || outcome=$?
+  if [ "$outcome" -eq 0 ]; then break; fi
+  if [ "$outcome" -eq 2 ]; then exit 1; fi
+  rm -f "$cluster/$name.pid"
+  if [ "$attempt" -lt 5 ] && [ ! -f "$dir/data/member.json" ] && grep -q 'is already in use' "$cluster/$name.log"; then
+    echo "add-node: $(tail -n 1 "$cluster/$name.log"); trying the next ports" >&2
+    if [ -n "$added" ]; then remove_member "$added"; fi
+    peer_port=$((${peer##*:} + 1))
+    api_port=$((${api##*:} + 1))
+    continue
   fi
-  sleep 0.5
+  echo "add-node: $name exited; the end of $(shown "$cluster/$name.log"):" >&2
+  tail -n 20 "$cluster/$name.log" >&2
+  # It may have joined before it failed: take the member back, so that no member waits for a node that never comes.
+  if [ -n "$added" ]; then
+    remove_member "$added"
+  elif [ -f "$dir/data/member.json" ]; then
+    remove_member "$(node_id "$dir")"
+  fi
+  exit 1
 done
 
 read -r id _ _ role <<<"$mine"

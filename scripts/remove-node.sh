@@ -10,7 +10,8 @@
 # if there is one (.cluster/node-N.pid), gets SIGTERM (SIGKILL after HTTPRAFT_STOP_TIMEOUT seconds, default 10) and
 # its directory is marked removed, so scripts/start-cluster.sh does not start it again; its log and data stay.
 # The id is never used again. A node that is not local keeps running as "removed" until you stop it.
-# HTTPRAFT_API_KEY is sent as the admin key when the cluster has API keys.
+# HTTPRAFT_API_KEY is sent as the admin key when the cluster has API keys. HTTPRAFT_CLUSTER_DIR: as for
+# scripts/start-cluster.sh.
 # Exit codes: 0 removed, 1 refused or no answer (the reason is printed), 2 usage or no running cluster.
 set -euo pipefail
 cd "$(dirname "$0")/.."

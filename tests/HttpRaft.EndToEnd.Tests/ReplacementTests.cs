@@ -39,24 +39,28 @@ public sealed class ReplacementTests(ITestOutputHelper output, Report report) : 
         await load.WaitForAcknowledgedAsync(50);
         var steps = new List<string>();
 
-        // 1. The machine dies and its disk with it. GET /cluster on the leader still lists it, and shows that the leader
-        //    has not heard from it for a while: the sign an operator acts on.
+        // The machine fails: kill -9, nothing handed over.
         var dead = cluster.Nodes[random.Next(cluster.Nodes.Count)];
         var start = load.Now;
         var killed = start;
         dead.Process.Kill();
         await dead.Process.WaitForExitAsync(StepTimeout);
-        Directory.Delete(dead.DataDirectory, recursive: true);
+
+        // 1. Confirm it is gone: GET /cluster on the leader still lists it, and shows that the leader has not heard from
+        //    it for a while, the sign an operator acts on.
         var survivors = cluster.Nodes.Where(n => n.Id != dead.Id).ToList();
         var (newLeader, _) = await cluster.WaitForLeaderAsync(survivors, 0, StepTimeout);
         await Poll.UntilAsync(
             async () => (await cluster.TryClusterAsync(newLeader))?.Member(dead.Id) is { IsVoter: true, LastContactMs: > 1000 },
             StepTimeout,
             $"GET /cluster on the leader to show node {dead.Id} unheard from for over a second");
-        await load.WaitForAcknowledgedAsync(20);
-        steps.Add(Step($"kill -9 node {dead.Id}{(dead == leader ? " (the leader)" : "")} and delete its data; node {newLeader.Id} leads", load, start));
 
-        // 2. A new node joins through a survivor with --join and a new id, as a learner.
+        // 2. Make sure it stays gone: its data directory is wiped.
+        Directory.Delete(dead.DataDirectory, recursive: true);
+        await load.WaitForAcknowledgedAsync(20);
+        steps.Add(Step($"kill -9 node {dead.Id}{(dead == leader ? " (the leader)" : "")}, confirm it in GET /cluster, delete its data; node {newLeader.Id} leads", load, start));
+
+        // 3. A new node joins through a survivor with --join and a new id, as a learner.
         start = load.Now;
         var leaderCommit = (await cluster.WaitForStatusAsync(newLeader, _ => true, StepTimeout)).CommitIndex;
         var joinClock = Stopwatch.StartNew();
@@ -67,7 +71,7 @@ public sealed class ReplacementTests(ITestOutputHelper output, Report report) : 
         Assert.True(joined.Id > 2, $"the new node got id {joined.Id}: ids are never reused, so it must be above the bootstrap ids 0..2");
         steps.Add(Step($"node {joined.Id} joins and catches up", load, start));
 
-        // 3. The leader promotes it once it has caught up (--join asks for that): GET /cluster shows it a voter.
+        // 4. The leader promotes it once it has caught up (--join asks for that): GET /cluster shows it a voter.
         start = load.Now;
         await Poll.UntilAsync(async () => (await cluster.TryClusterAsync(joined))?.Member(joined.Id) is { IsVoter: true }, StepTimeout, $"node {joined.Id} to be a voter");
         var voterMs = joinClock.ElapsedMilliseconds;
@@ -75,7 +79,7 @@ public sealed class ReplacementTests(ITestOutputHelper output, Report report) : 
         report.Line(output, $"the new node {joined.Id}: joined (id assigned, listening) {joinedMs} ms after its process started; " +
             $"caught up (held the {leaderCommit} entries committed before it started) {caughtUpMs - joinedMs} ms after joining; a voter {voterMs - joinedMs} ms after joining");
 
-        // 4. The dead node is removed through any member (a follower redirects to the leader). Its id is never reused.
+        // 5. The dead node is removed through any member (a follower redirects to the leader). Its id is never reused.
         start = load.Now;
         var (status, body) = await cluster.SendToLeaderAsync(HttpMethod.Delete, survivors[0], $"/cluster/members/{dead.Id}", StepTimeout);
         Assert.True(status == HttpStatusCode.OK, $"DELETE /cluster/members/{dead.Id} answered {(int)status}: {body}");
@@ -83,7 +87,7 @@ public sealed class ReplacementTests(ITestOutputHelper output, Report report) : 
         steps.Add(Step($"DELETE /cluster/members/{dead.Id}", load, start));
         var replaced = load.Now;
 
-        // 5. The writers carry on with the new membership.
+        // The writers carry on with the new membership.
         start = load.Now;
         await load.WaitForAcknowledgedAsync(50);
         steps.Add(Step("writing on", load, start));
