@@ -20,6 +20,9 @@ internal sealed class NemesisSchedule
     /// <summary>A cluster that has not acknowledged an append this long after healing is a liveness failure.</summary>
     public static readonly TimeSpan RecoveryDeadline = TimeSpan.FromSeconds(60);
 
+    /// <summary>How long past its duration a run may go on dealing the deck (cards wait while they do not apply, e.g. partitions while a join is under way).</summary>
+    public static readonly TimeSpan DeckAllowance = TimeSpan.FromMinutes(5);
+
     /// <summary>A recovery this slow gets every member's status in the timeline.</summary>
     private static readonly TimeSpan SlowRecovery = TimeSpan.FromSeconds(5);
 
@@ -57,10 +60,13 @@ internal sealed class NemesisSchedule
     /// <summary>Clusters that did not recover within <see cref="RecoveryDeadline"/> after a heal.</summary>
     public List<string> Stuck { get; } = [];
 
-    /// <summary>Runs rounds until <paramref name="duration"/> is over and the deck is dealt (at most three times the duration).</summary>
+    /// <summary>
+    /// Runs rounds until <paramref name="duration"/> (on the run's <paramref name="clock"/>, which counts the cluster's
+    /// start) is over and the deck is dealt, the deck for at most <see cref="DeckAllowance"/> past the duration.
+    /// </summary>
     public async Task RunAsync(TimeSpan duration, Stopwatch clock)
     {
-        while ((clock.Elapsed < duration || deck.Count > 0) && clock.Elapsed < 3 * duration)
+        while ((clock.Elapsed < duration || deck.Count > 0) && clock.Elapsed < duration + DeckAllowance)
         {
             var started = new List<(INemesis Nemesis, NemesisFault Fault)>();
             foreach (var (nemesis, kind) in deck.Count > 0 ? Deal() : Choose())
