@@ -225,7 +225,8 @@ public sealed class RetentionTests
     private static async Task AssertCaughtUpFromSnapshotAsync(TestCluster cluster, int leader, int caughtUp, long firstIndex)
     {
         var commit = cluster.Log(leader).View.CommitIndex;
-        await Eventually.HoldsAsync(() => cluster.Log(caughtUp).View.AppliedIndex >= commit, $"node {caughtUp} to apply up to {commit}");
+        // A restart and a snapshot transfer on a machine running the whole suite: twice the usual wait.
+        await Eventually.HoldsAsync(() => cluster.Log(caughtUp).View.AppliedIndex >= commit, $"node {caughtUp} to apply up to {commit}", TimeSpan.FromSeconds(30));
         Assert.Equal(firstIndex - 1, cluster.Disk(caughtUp)!.Snapshot?.Index);
         Assert.Equal(firstIndex, cluster.Log(caughtUp).View.FirstIndex);
         Assert.Equal(
