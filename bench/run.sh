@@ -25,11 +25,7 @@
 # Results: printed as Markdown and written to bench/results/<UTC time>.md (not for --smoke or --no-save).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
-bench="$root/bench"
-
-fail() { echo "bench: $*" >&2; exit 1; }
-note() { echo "bench: $*" >&2; }
+source bench/lib.sh
 
 duration=20 warmup=5 clients="1 16 64 256" targets="httpraft empty etcd" etcd_mode=auto
 batch_size=100 batch_clients="16 64" threads="" smoke=false memory=false memory_duration=300 memory_interval=10
@@ -69,21 +65,10 @@ for t in $targets; do [[ $t =~ ^(httpraft|empty|etcd)$ ]] || fail "unknown targe
 wants() { [[ " $targets " == *" $1 "* ]]; }
 if [ "$etcd_mode" = off ]; then targets=${targets//etcd/}; fi
 
-# BENCH_ENV: NAME=VALUE words only, so nothing but settings reaches the node processes' environment.
-node_env=()
-for word in ${BENCH_ENV:-}; do
-  [[ $word =~ ^[A-Za-z_][A-Za-z0-9_]*=.*$ ]] || fail "BENCH_ENV holds '$word', not a NAME=VALUE setting"
-  node_env+=("$word")
-done
+read_bench_env
 
 # ---------------------------------------------------------------------------------------------- tools
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo -n "$@"; else return 1; fi; }
-apt_install() { # installs Debian packages, running apt-get update only if the first attempt fails
-  command -v apt-get >/dev/null || return 1
-  as_root apt-get install -y -qq "$@" >/dev/null 2>&1 \
-    || { as_root apt-get update -qq >/dev/null 2>&1 && as_root apt-get install -y -qq "$@" >/dev/null 2>&1; }
-}
-for tool in curl python3 dotnet; do command -v $tool >/dev/null || fail "$tool is required"; done
+require_tools curl python3 dotnet
 command -v wrk >/dev/null || { note "installing wrk"; apt_install wrk || fail "wrk is missing and apt-get install wrk failed"; }
 etcd_note=""
 if wants etcd && ! command -v etcd >/dev/null; then
@@ -99,75 +84,9 @@ if wants etcd && { ! command -v etcd >/dev/null || ! command -v etcdctl >/dev/nu
   targets=${targets//etcd/}
 fi
 [ -n "${targets// /}" ] || fail "no target left to run"
-ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-tck=$(getconf CLK_TCK)
 
 # ---------------------------------------------------------------------------------------------- processes
-work=$(mktemp -d "${TMPDIR:-/tmp}/httpraft-bench.XXXXXX")
-pids=()            # every process this script started and has not stopped yet
-stop_pids() {      # TERM (to each and to its children), then KILL whatever is still alive 5 s later
-  local p deadline=$((SECONDS + 5))
-  for p in "$@"; do pkill -TERM -P "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; done
-  for p in "$@"; do
-    while kill -0 "$p" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.05; done
-    kill -9 "$p" 2>/dev/null || true
-    wait "$p" 2>/dev/null || true
-  done
-  untrack "$@"
-}
-untrack() {        # forgets processes that have ended
-  local keep_pids=() q
-  for q in "${pids[@]}"; do [[ " $* " == *" $q "* ]] || keep_pids+=("$q"); done
-  pids=("${keep_pids[@]}")
-}
-cleanup() {
-  local status=$?
-  trap - EXIT INT TERM
-  [ ${#pids[@]} -eq 0 ] || stop_pids "${pids[@]}"
-  if $keep || [ "$status" -ne 0 ]; then note "logs and data kept in $work"; else rm -rf "$work"; fi
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_ports() { # N ports below the ephemeral range (so no outgoing connection holds one), each bindable right now
-  python3 - "$1" <<'EOF'
-import random, socket, sys
-socks, ports = [], []
-for port in random.sample(range(20000, 32000), 2000):
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", port))
-    except OSError:
-        s.close(); continue
-    socks.append(s); ports.append(port)
-    if len(ports) == int(sys.argv[1]): break
-print(" ".join(map(str, ports)))
-EOF
-}
-
-check_alive() { # $1 = label; fails with the end of a dead process's log
-  local i
-  for i in "${!group_pids[@]}"; do
-    if ! kill -0 "${group_pids[$i]}" 2>/dev/null; then
-      tail -n 15 "${group_logs[$i]}" >&2 || true
-      fail "$1: process ${group_pids[$i]} exited; its log is above (${group_logs[$i]})"
-    fi
-  done
-}
-
-cpu_ticks() { # utime+stime of the given processes, in clock ticks
-  local p total=0 s
-  for p in "$@"; do
-    s=$(cat "/proc/$p/stat" 2>/dev/null) || continue
-    s=${s##*) }
-    total=$((total + $(awk '{print $12 + $13}' <<<"$s")))
-  done
-  echo "$total"
-}
-# user+nice+system+steal of the whole machine; irq and softirq time are left out, since the kernel charges them to no
-# process (much of it is this load's own loopback traffic) and they would read as other people's work.
-box_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $9; exit}' /proc/stat; }
+bench_start httpraft-bench   # $work, the cleanup of every process started (bench/lib.sh)
 
 # ---------------------------------------------------------------------------------------------- one wrk run
 rows="$work/rows.tsv"; : >"$rows"
@@ -226,65 +145,8 @@ idle_cpu() {
     'BEGIN{printf "%.0f", (b - a) / t / 3 * 100}')% of one core (all its processes, 3 s without load)"$'\n'
 }
 
-# first_write TARGET URL_FUNCTION BODY STATUS: repeats one write until it answers STATUS, for at most 30 s (a process
-# may still be starting; a new leader answers 503 until its no-op commits).
-first_write() {
-  local target=$1 url_of=$2 body=$3 want=$4 code deadline=$((SECONDS + 30))
-  while :; do
-    check_alive "$target"
-    $url_of
-    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -X POST -H 'Content-Type: application/json' \
-      -d "$body" "$target_url" || true)
-    [ "$code" = "$want" ] && return
-    [ "$SECONDS" -lt "$deadline" ] || fail "$target: POST $target_url answered $code, not $want, for 30 s"
-    sleep 0.1
-  done
-}
-
 run_notes=""
 log_lines() { run_notes+="- the three HttpRaft nodes wrote $(cat "$work"/httpraft/node-*.log | wc -l) log lines in all"$'\n'; }
-
-# ---------------------------------------------------------------------------------------------- HttpRaft
-publish_dir="$bench/.publish"
-publish() { # $1 = project, $2 = output folder name
-  if $publish || [ ! -d "$publish_dir/$2" ]; then
-    note "publishing $1 (Release) to bench/.publish/$2"
-    dotnet publish "$1" -c Release -o "$publish_dir/$2" -nologo -v quiet >"$work/publish-$2.log" 2>&1 \
-      || { tail -n 20 "$work/publish-$2.log" >&2; fail "dotnet publish $1 failed"; }
-  fi
-}
-
-httpraft_leader() { # sets leader_api to the API address of the node whose /status says Leader; waits up to 60 s
-  local api deadline=$((SECONDS + 60))
-  while :; do
-    check_alive httpraft
-    for api in "${raft_apis[@]}"; do
-      if curl -fsS --max-time 1 "http://$api/status" 2>/dev/null | grep -q '"role":"Leader"'; then leader_api=$api; return; fi
-    done
-    [ "$SECONDS" -lt "$deadline" ] || fail "httpraft: no node reported role Leader within 60 s (logs in $work/httpraft)"
-    sleep 0.1
-  done
-}
-httpraft_url() { httpraft_leader; target_url="http://$leader_api/log"; }
-
-start_httpraft() {
-  publish src/HttpRaft httpraft
-  local dir="$work/httpraft" ports i
-  mkdir -p "$dir"
-  read -ra ports <<<"$(free_ports 6)"
-  [ ${#ports[@]} -eq 6 ] || fail "could not find 6 free ports"
-  raft_apis=("127.0.0.1:${ports[3]}" "127.0.0.1:${ports[4]}" "127.0.0.1:${ports[5]}")
-  printf '{"peers":["127.0.0.1:%s","127.0.0.1:%s","127.0.0.1:%s"],"apis":["%s","%s","%s"]}\n' \
-    "${ports[0]}" "${ports[1]}" "${ports[2]}" "${raft_apis[@]}" >"$dir/peers.json"
-  group_pids=() group_logs=()
-  for i in 0 1 2; do
-    (cd "$dir" && exec env ${node_env[@]+"${node_env[@]}"} dotnet "$publish_dir/httpraft/HttpRaft.dll" "$i" \
-      >"$dir/node-$i.log" 2>&1 </dev/null) &
-    pids+=($!) group_pids+=($!) group_logs+=("$dir/node-$i.log")
-  done
-  first_write httpraft httpraft_url '{"entry":"bench: first write"}' 201
-  note "httpraft: nodes ${group_pids[*]} up, leader at $leader_api, data in $dir/data"
-}
 
 # ---------------------------------------------------------------------------------------------- empty endpoint
 empty_url() { target_url="http://$empty_api/log"; }
@@ -336,8 +198,6 @@ start_etcd() {
   first_write etcd etcd_url '{"key":"YmVuY2gta2V5","value":"eA=="}' 200
   note "etcd: members ${group_pids[*]} up, leader at $leader_api, data in $dir"
 }
-
-stop_group() { stop_pids "${group_pids[@]}"; group_pids=(); }
 
 # ---------------------------------------------------------------------------------------------- memory
 memory_run() {

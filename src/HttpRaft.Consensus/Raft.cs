@@ -164,17 +164,20 @@ internal sealed class Raft
 
     /// <summary>
     /// Tells a sender from an older term about ours where it would otherwise be stuck: a deposed leader
-    /// (its messages would just be dropped while it believes it leads) or a pre-candidate.
+    /// (its messages would just be dropped while it believes it leads), a candidate or a pre-candidate. Both are
+    /// answered whatever pre-vote and check-quorum say (§5.1: every answer carries the current term), where etcd counts
+    /// on the later term reaching them in a vote request: a node whose configuration leaves them out never asks them
+    /// for a vote (see MembershipTests).
     /// </summary>
     private void AnswerStaleTerm(Message m)
     {
         switch (m)
         {
-            case AppendRequest or Heartbeat when config.CheckQuorum || config.PreVote:
+            case AppendRequest or Heartbeat:
                 Send(new AppendResponse(Id, m.From, Term, false, 0, 0, 0));
                 break;
-            case VoteRequest { PreVote: true }:
-                Send(new VoteResponse(Id, m.From, Term, true, false));
+            case VoteRequest vote:
+                Send(new VoteResponse(Id, m.From, Term, vote.PreVote, false));
                 break;
             case ReadIndexRequest r:
                 Send(new ReadIndexResponse(Id, m.From, Term, r.RequestId, false, 0));

@@ -7,7 +7,17 @@ namespace HttpRaft.Consensus;
 /// </summary>
 internal sealed class UnstableLog(long offset)
 {
+    /// <summary>
+    /// Capacity kept however few entries are unstable: a busy leader's batches between two saves fit in it. Beyond it
+    /// the list gives memory back once it is three quarters empty, so a burst (a follower catching up can take half a
+    /// million entries into one batch) does not leave its peak allocated for good, as it did.
+    /// </summary>
+    internal const int RetainedCapacity = 4096;
+
     private readonly List<Entry> entries = [];
+
+    /// <summary>The list's capacity now, for tests.</summary>
+    internal int Capacity => entries.Capacity;
 
     public long Offset { get; private set; } = offset;
 
@@ -20,6 +30,7 @@ internal sealed class UnstableLog(long offset)
         Snapshot = snapshot;
         Offset = snapshot.Index + 1;
         entries.Clear();
+        ShrinkIfSparse();
     }
 
     /// <summary>The snapshot is durable now; storage answers for it.</summary>
@@ -68,5 +79,14 @@ internal sealed class UnstableLog(long offset)
         var count = (int)(index - Offset + 1);
         entries.RemoveRange(0, count);
         Offset = index + 1;
+        ShrinkIfSparse();
+    }
+
+    private void ShrinkIfSparse()
+    {
+        if (entries.Capacity > RetainedCapacity && entries.Count < entries.Capacity / 4)
+        {
+            entries.Capacity = Math.Max(RetainedCapacity, entries.Count * 2);
+        }
     }
 }

@@ -7,13 +7,15 @@ namespace HttpRaft.Storage;
 /// <summary>
 /// The durable log: a write-ahead log of checksummed records in segment files under one locked data directory, and
 /// the snapshot that replaced its compacted prefix. Entries and hard states are both records; each <see cref="Save"/>
-/// appends its whole batch with one write and, when asked to sync, one fsync (group commit). A suffix truncation is
+/// appends its whole batch with one write (one per <see cref="BatchPieceBytes"/> of records for a larger batch) and,
+/// when asked to sync, one fsync (group commit). A suffix truncation is
 /// not done in place: the replacing entries are appended and, on replay, an entry at or below the last index
 /// replaces everything from there on. The format is described in docs/storage-format.md.
 /// </summary>
 /// <remarks>
 /// Memory: the index (about 2 bytes per entry plus one pair per term and segment run, released with the compacted
-/// prefix) and a bounded cache of the newest entries; every other read goes to the segment files through
+/// prefix), a bounded cache of the newest entries and a write buffer under twice <see cref="BatchPieceBytes"/>, whatever
+/// size of batch a catch-up delivers; every other read goes to the segment files through
 /// <see cref="RandomAccess"/>. Open files: the current segment, and at most <see cref="ReadHandles"/> older ones.
 /// <see cref="ReadRange"/> may run on any thread: it takes the lock only to look positions up, never during disk
 /// I/O, and sees an entry only after the <see cref="Save"/> that wrote it has finished writing (and syncing) it.
@@ -22,6 +24,16 @@ public sealed partial class FileRaftStorage : IRaftStorage, IDisposable
 {
     /// <summary>Read handles of older segments kept open at most.</summary>
     public const int ReadHandles = 8;
+
+    /// <summary>
+    /// The most a save puts in one write: a batch whose records come to more (a follower catching up can be handed
+    /// MaxInflightMessages × MaxAppendBytes in one batch) is written in pieces of about this size, one write each and
+    /// still one fsync for all, so the write buffer, which lives as long as the storage, stays under twice this size
+    /// rather than grow to the largest batch ever saved (64 MiB, kept for good after one catch-up, before it was).
+    /// </summary>
+    internal const int BatchPieceBytes = 4 * 1024 * 1024;
+
+    private const int InitialBatchBytes = 64 * 1024;
 
     private readonly StorageOptions options;
     private readonly string directory;
@@ -32,7 +44,7 @@ public sealed partial class FileRaftStorage : IRaftStorage, IDisposable
     private readonly List<long> controlEntryIndexes = [];
     private readonly TailCache cache;
     private readonly Lock gate = new();
-    private readonly ArrayBufferWriter<byte> batch = new(64 * 1024);
+    private ArrayBufferWriter<byte> batch = new(InitialBatchBytes);
     private readonly OpenFileCount openFiles = new();
     private readonly SegmentReaders readers;
     private HardState hardState = HardState.Empty;
@@ -73,6 +85,9 @@ public sealed partial class FileRaftStorage : IRaftStorage, IDisposable
 
     /// <summary>Called after each durable step of a compaction, install or roll: tests throw from it to simulate a crash there.</summary>
     internal Action<StorageStep>? StepHook { get; set; }
+
+    /// <summary>The write buffer's size now, for tests.</summary>
+    internal int BatchBufferCapacity => batch.Capacity;
 
     /// <summary>The data directory, as a full path.</summary>
     public string DirectoryPath => directory;
@@ -203,12 +218,22 @@ public sealed partial class FileRaftStorage : IRaftStorage, IDisposable
         batch.ResetWrittenCount();
         for (var i = 0; i < entries.Count; i++)
         {
+            var bytes = RecordFrame.EntryBytes(entries[i]);
+            if (batch.WrittenCount > 0 && batch.WrittenCount + bytes > BatchPieceBytes)
+            {
+                // Not visible to readers yet (the index learns of the batch below), and recovery treats a crash
+                // between pieces as a torn tail, as it would a torn single write.
+                segment.Append(batch.WrittenSpan);
+                batch.ResetWrittenCount();
+            }
             positions[i] = LogIndex.Pack(sequence, segment.Length + batch.WrittenCount);
             RecordFrame.WriteEntry(batch, entries[i]);
         }
         if (hardState is { } state) RecordFrame.WriteHardState(batch, state);
         segment.Append(batch.WrittenSpan);
         if (sync) Sync(segment);
+        // A record larger than a piece grew the buffer past the bound: it goes, rather than stay that size for good.
+        if (batch.Capacity > 2 * BatchPieceBytes) batch = new ArrayBufferWriter<byte>(InitialBatchBytes);
         if (hardState is not null) hardStateSegment = segment.Sequence;
 
         // Durable (or at least written): now readers may see it.

@@ -26,6 +26,9 @@ internal static class RecordFrame
     /// <summary>Largest payload accepted when reading, so a damaged length cannot make recovery allocate gigabytes.</summary>
     public const int MaxPayloadBytes = 256 * 1024 * 1024;
 
+    /// <summary>The bytes <see cref="WriteEntry"/> writes for <paramref name="entry"/>.</summary>
+    public static int EntryBytes(Entry entry) => HeaderBytes + EntryPayloadHeader + entry.Data.Length;
+
     public static void WriteEntry(IBufferWriter<byte> output, Entry entry)
     {
         var length = EntryPayloadHeader + entry.Data.Length;

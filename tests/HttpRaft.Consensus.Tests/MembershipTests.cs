@@ -136,9 +136,12 @@ public sealed class MembershipTests
     [Fact]
     public void A_new_leader_makes_no_change_before_it_has_committed_an_entry_of_its_term()
     {
-        // The fix for the single-server change bug (Ongaro, raft-dev, 2015), as etcd and hashicorp/raft apply it.
-        var cluster = Cluster.Create(3);
-        var leader = WinElectionWithoutCommitting(cluster, 0);
+        // The fix for the single-server change bug (Ongaro, raft-dev, 2015), as etcd and hashicorp/raft apply it. The
+        // configuration in force is committed (node 0's first term wrote it), so only this rule holds node 1 back.
+        var cluster = Cluster.Create(3, ClusterOptions.Paper);
+        cluster.Elect(0);
+        var leader = WinElectionWithoutCommitting(cluster, 1);
+        Assert.True(leader.Raft.ConfigurationIndex <= leader.Raft.CommitIndex);
 
         Assert.Equal(ChangeRejection.Pending, leader.Raft.ProposeChange(new MembershipChange.AddLearner("x", false)).Rejection);
         cluster.Stabilize();
@@ -175,6 +178,11 @@ public sealed class MembershipTests
         foreach (var other in new[] { 1, 2 }) cluster.Cut(0, other);
         cluster.Cut(4, 1);
         cluster.Cut(4, 2);
+        // Node 0 comes back from a restart (still leading term 1, it would not campaign) and campaigns until it wins:
+        // node 3 voted for node 1 in term 2, so it takes term 3.
+        cluster.Restart(0);
+        cluster[0].Raft.Campaign();
+        cluster.Stabilize();
         cluster[0].Raft.Campaign();
         cluster.Stabilize();
         cluster.Recover();
@@ -228,6 +236,76 @@ public sealed class MembershipTests
         cluster.Isolate(2);
         cluster.Tick(2, 3 * ElectionTicks);
         Assert.Equal(Role.PreCandidate, cluster[2].Role);
+    }
+
+    [Fact]
+    public void A_leader_missing_from_a_follower_s_stale_configuration_still_learns_its_higher_term()
+    {
+        // Found by the simulation (seed 1946 when it was found), with pre-vote and check-quorum off. Node 2 led term 1 and appended
+        // "remove 0", which no one else received. Node 0 wins term 2 and removes node 1, so it needs node 2 to commit.
+        // Node 2 restarts and campaigns, cut off, up to term 4 among the voters of its own log, {1, 2}. Back on the
+        // network it ignores leader 0's term-2 messages as stale, never asks node 0 for a vote, and pushes node 1 (which
+        // no longer campaigns) past term 2 as well. Unless a node answers a stale leader with its term (§5.1: every
+        // answer carries the current term so that a stale leader updates itself), node 0 never learns it was deposed,
+        // and nothing commits again.
+        var cluster = Cluster.Create(3, ClusterOptions.Paper);
+        var first = cluster.Elect(2);
+        cluster.Isolate(2);
+        Assert.True(first.Raft.ProposeChange(new MembershipChange.Remove(0)).Accepted);
+        cluster.HandleReady(2);
+        var second = cluster.Elect(0);
+        var removal = second.Raft.ProposeChange(new MembershipChange.Remove(1));
+        cluster.Stabilize();
+        cluster.Restart(2);
+        for (var i = 0; i < 3; i++) cluster[2].Raft.Campaign();
+        cluster.HandleReady(2);
+        Assert.True(removal.Accepted);
+        Assert.Equal([1, 2], cluster[2].Raft.Configuration.Voters);
+        Assert.Equal(4, cluster[2].Raft.Term);
+
+        cluster.Recover();
+        cluster.Run(20 * ElectionTicks);
+
+        Assert.True(cluster[0].Raft.CommitIndex >= removal.Index, $"node 0 committed {cluster[0].Raft.CommitIndex}, the removal is at {removal.Index}");
+        Assert.Equal([0, 2], cluster[2].Raft.Configuration.Voters);
+    }
+
+    [Fact]
+    public void A_candidate_that_a_voter_never_asks_for_a_vote_learns_its_later_term_from_the_refusal()
+    {
+        // Found by the simulation (seed 7491 of a run with a planted bug, which only made the interleaving likelier),
+        // with pre-vote off. Node 1 lags with a configuration whose voters are {0, 1}; nodes 0 and 2 have moved on to
+        // {1, 2}, where node 2 needs node 1's vote. Node 1's campaigns go to node 0 alone, which refuses (its log is
+        // longer), so node 1's term climbs and node 2 never hears of it. Unless a node answers a vote request of an
+        // older term with its own term (§5.1), node 2 asks in terms node 1 has passed, and must out-campaign node 1 by
+        // the whole gap before its request counts.
+        var cluster = Cluster.Create(2, ClusterOptions.Paper);
+        var first = cluster.Elect(0);
+        cluster.AddNode();
+        first.Raft.ProposeChange(new MembershipChange.AddLearner("node-2", PromoteWhenCaughtUp: false));
+        cluster.Stabilize();
+        cluster.Isolate(1);
+        first.Raft.ProposeChange(new MembershipChange.Promote(2));
+        cluster.Stabilize();
+        first.Raft.TransferLeadership(2);
+        cluster.Stabilize();
+        var removal = cluster[2].Raft.ProposeChange(new MembershipChange.Remove(0));
+        cluster.Stabilize();
+        for (var i = 0; i < 3; i++) cluster[1].Raft.Campaign();
+        cluster.HandleReady(1);
+        cluster.Restart(2); // Now a follower of term 2, behind node 1's term 4.
+        cluster.Recover();
+        Assert.True(removal.Accepted);
+        Assert.Equal([0, 1], cluster[1].Raft.Configuration.Voters);
+
+        cluster[2].Raft.Campaign();
+        cluster.Stabilize();
+        Assert.Equal(cluster[1].Raft.Term, cluster[2].Raft.Term);
+        cluster[2].Raft.Campaign();
+        cluster.Stabilize();
+
+        Assert.Equal(Role.Leader, cluster[2].Role);
+        Assert.True(cluster[2].Raft.CommitIndex >= removal.Index);
     }
 
     [Fact]

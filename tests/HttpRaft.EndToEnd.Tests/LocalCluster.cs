@@ -11,6 +11,12 @@ namespace HttpRaft.EndToEnd.Tests;
 /// <summary>One node of a <see cref="LocalCluster"/>: its id, addresses, working directory and process.</summary>
 internal sealed record ClusterNode(int Id, string Api, string Peer, string WorkingDirectory, ChildProcess Process)
 {
+    /// <summary>True for a node that joined with <c>--join</c>: it restarts from the member.json in its data directory.</summary>
+    public bool Joined { get; init; }
+
+    /// <summary>Where the node keeps its log: a bootstrap node's default <c>data/node-&lt;id&gt;</c> lies inside, a joined node's <c>--data-dir data</c> is it.</summary>
+    public string DataDirectory => Path.Combine(WorkingDirectory, "data");
+
     public Uri ApiUri(string pathAndQuery) => new($"http://{Api}{pathAndQuery}");
 }
 
@@ -26,6 +32,18 @@ internal sealed record NodeStatus(int Id, string Role, long Term, NodeRef? Leade
     public bool IsLeader => Role.Equals("leader", StringComparison.OrdinalIgnoreCase);
 }
 
+/// <summary>What <c>GET /cluster</c> reports (docs/api.md): the membership as the node knows it.</summary>
+internal sealed record ClusterView(NodeRef? Leader, long Term, long ConfigIndex, int FailureTolerance, List<MemberView> Members)
+{
+    public MemberView? Member(int id) => Members.FirstOrDefault(m => m.Id == id);
+}
+
+/// <summary>One member in <c>GET /cluster</c>; the progress fields are there on the leader only.</summary>
+internal sealed record MemberView(int Id, string Peer, string Api, string Role, long? MatchIndex, long? Lag, long? LastContactMs)
+{
+    public bool IsVoter => Role == "voter";
+}
+
 /// <summary>One entry of <c>GET /log</c>.</summary>
 internal sealed record LogEntry(long Index, long Term, string Entry);
 
@@ -35,14 +53,16 @@ internal sealed record Acknowledged(long Index, long Term, string Entry);
 /// <summary>
 /// A cluster of real HttpRaft processes started the way the README does: each node in its own working
 /// directory holding a <c>peers.json</c> (on free loopback ports), run as <c>dotnet HttpRaft.dll &lt;id&gt;</c>.
+/// More nodes can join as docs/operations.md describes (<see cref="JoinAsync"/>).
 /// Disposing it kills every node and deletes the directories.
 /// </summary>
 internal sealed class LocalCluster : IAsyncDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly string root;
-    private readonly ClusterNode[] nodes;
     private readonly IReadOnlyDictionary<string, string>? environment;
+    // Replaced, never changed in place: writers pick nodes from it while a test restarts or adds one.
+    private volatile ClusterNode[] nodes;
 
     private LocalCluster(string root, IEnumerable<ClusterNode> nodes, IReadOnlyDictionary<string, string>? environment)
     {
@@ -51,7 +71,10 @@ internal sealed class LocalCluster : IAsyncDisposable
         this.environment = environment;
     }
 
-    /// <summary>The nodes as they run now (a restarted node is a new <see cref="ClusterNode"/> with the same id).</summary>
+    /// <summary>
+    /// The nodes as they run now, in the order they were started: the bootstrap nodes at their ids, then the ones that
+    /// joined (a restarted node is a new <see cref="ClusterNode"/> in the same place; a killed one stays).
+    /// </summary>
     public IReadOnlyList<ClusterNode> Nodes => nodes;
 
     /// <summary>A client that does not follow redirects, so the tests see the 307s themselves.</summary>
@@ -76,7 +99,7 @@ internal sealed class LocalCluster : IAsyncDisposable
         {
             var directory = Directory.CreateDirectory(Path.Combine(root, $"node-{id}")).FullName;
             File.WriteAllText(Path.Combine(directory, "peers.json"), config);
-            nodes.Add(new ClusterNode(id, apis[id], peers[id], directory, StartProcess(id, directory, environment)));
+            nodes.Add(new ClusterNode(id, apis[id], peers[id], directory, StartProcess($"node {id}", directory, [Id(id)], environment)));
         }
         return new LocalCluster(root, nodes, environment);
     }
@@ -87,15 +110,67 @@ internal sealed class LocalCluster : IAsyncDisposable
     /// </summary>
     public async Task<ClusterNode> RestartAsync(int id)
     {
-        var old = nodes[id];
+        var at = Array.FindIndex(nodes, n => n.Id == id);
+        var old = nodes[at];
         await old.Process.DisposeAsync();
-        var restarted = old with { Process = StartProcess(id, old.WorkingDirectory, environment) };
-        nodes[id] = restarted;
+        var restarted = old with { Process = StartProcess($"node {id}", old.WorkingDirectory, old.Joined ? ["--data-dir", "data"] : [Id(id)], environment) };
+        var replaced = (ClusterNode[])nodes.Clone();
+        replaced[at] = restarted;
+        nodes = replaced;
         return restarted;
     }
 
-    private static ChildProcess StartProcess(int id, string directory, IReadOnlyDictionary<string, string>? environment) =>
-        ChildProcess.Start($"node {id}", Repository.DotnetHost, [Repository.HttpRaftDll, id.ToString(CultureInfo.InvariantCulture)], directory, environment);
+    /// <summary>
+    /// Starts a new node that joins the running cluster as docs/operations.md describes: in a new working directory
+    /// with no <c>peers.json</c>, on free ports, as <c>dotnet HttpRaft.dll --join http://&lt;via&gt; --peer … --api …
+    /// --data-dir data</c>. Returns once the node has joined (the leader gave it an id: it then starts listening and
+    /// answers <c>GET /status</c>); it joins as a learner that the leader promotes once it has caught up.
+    /// </summary>
+    /// <remarks>
+    /// With <paramref name="addresses"/> of a member added earlier through <c>POST /cluster/members</c>, the node finds
+    /// itself a member already and takes that member's id (and role: a learner stays one until promoted).
+    /// </remarks>
+    public async Task<ClusterNode> JoinAsync(ClusterNode via, TimeSpan timeout, (string Peer, string Api)? addresses = null)
+    {
+        var (peer, api) = addresses ?? FreeAddresses();
+        var directory = Directory.CreateDirectory(Path.Combine(root, $"joined-{api.Replace(':', '-')}")).FullName;
+        var process = StartProcess($"joining node at {api}", directory, ["--join", $"http://{via.Api}", "--peer", peer, "--api", api, "--data-dir", "data"], environment);
+        var joining = new ClusterNode(-1, api, peer, directory, process) { Joined = true };
+        NodeStatus? status = null;
+        await Poll.UntilAsync(
+            async () => process.HasExited || (status = await TryStatusAsync(joining)) is not null,
+            timeout,
+            $"the node at {api} to join through node {via.Id}");
+        if (status is null) Assert.Fail($"the joining node exited with {process.ExitCode}:\n{process.Transcript()}");
+        var joined = joining with { Id = status.Id };
+        nodes = [.. nodes, joined];
+        return joined;
+    }
+
+    /// <summary>A peer and an API address on loopback ports that were free a moment ago, for a node to come.</summary>
+    public static (string Peer, string Api) FreeAddresses()
+    {
+        var ports = FreePorts.Take(2);
+        return ($"localhost:{ports[0]}", $"localhost:{ports[1]}");
+    }
+
+    /// <summary>
+    /// SIGTERM to <paramref name="node"/> (a graceful stop: a leader hands over first) and waits for it to exit;
+    /// returns how long that took. Fails the test unless it exits with 0 within <paramref name="timeout"/>.
+    /// </summary>
+    public static async Task<TimeSpan> StopAsync(ClusterNode node, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        node.Process.Terminate();
+        var exitCode = await node.Process.WaitForExitAsync(timeout);
+        Assert.True(exitCode == 0, $"node {node.Id} exited with {exitCode} after SIGTERM:\n{node.Process.Transcript()}");
+        return clock.Elapsed;
+    }
+
+    private static string Id(int id) => id.ToString(CultureInfo.InvariantCulture);
+
+    private static ChildProcess StartProcess(string name, string directory, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment) =>
+        ChildProcess.Start(name, Repository.DotnetHost, [Repository.HttpRaftDll, .. arguments], directory, environment);
 
     /// <summary>The original's configuration file: <c>{"peers": [...], "apis": [...]}</c>.</summary>
     public static string PeersJson(IEnumerable<string> peers, IEnumerable<string> apis) =>
@@ -152,6 +227,46 @@ internal sealed class LocalCluster : IAsyncDisposable
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
             return null;
+        }
+    }
+
+    /// <summary><c>GET /cluster</c> on <paramref name="node"/>, or null when it does not answer 200.</summary>
+    public async Task<ClusterView?> TryClusterAsync(ClusterNode node)
+    {
+        try
+        {
+            using var response = await Http.GetAsync(node.ApiUri("/cluster"));
+            if (!response.IsSuccessStatusCode) return null;
+            return await response.Content.ReadFromJsonAsync<ClusterView>(Json);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="method"/> <paramref name="path"/> to <paramref name="node"/>, following 307s to the leader
+    /// and retrying a 503 after its Retry-After, as <c>curl -L</c> in a retry loop would; returns the first other answer
+    /// (status and body), or the last 503 at <paramref name="timeout"/>. <paramref name="body"/>, if any, goes as JSON, on every hop.
+    /// </summary>
+    public async Task<(HttpStatusCode Status, string Body)> SendToLeaderAsync(HttpMethod method, ClusterNode node, string path, TimeSpan timeout, object? body = null)
+    {
+        var deadline = Stopwatch.StartNew();
+        var target = node.ApiUri(path);
+        while (true)
+        {
+            using var request = new HttpRequestMessage(method, target) { Content = body is null ? null : JsonContent.Create(body, options: Json) };
+            using var response = await Http.SendAsync(request);
+            var answer = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode == HttpStatusCode.TemporaryRedirect && response.Headers.Location is { } leader && deadline.Elapsed < timeout)
+            {
+                target = leader.IsAbsoluteUri ? leader : new Uri(target, leader);
+                continue;
+            }
+            if (response.StatusCode != HttpStatusCode.ServiceUnavailable || deadline.Elapsed > timeout) return (response.StatusCode, answer);
+            var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromMilliseconds(100);
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(wait.TotalMilliseconds, 500)));
         }
     }
 

@@ -78,6 +78,28 @@ public sealed class StartupErrorTests(ITestOutputHelper output)
         Assert.Contains(taken.ToString(CultureInfo.InvariantCulture), error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("peer")]
+    [InlineData("api")]
+    public async Task A_joining_node_whose_port_is_in_use_says_so_before_it_asks_the_cluster_for_a_place(string which)
+    {
+        // A member the node would join through: a listener that accepts nothing, so any request the node sends waits in
+        // its backlog, where the test sees it. A node that joined and then could not listen would leave a member that
+        // never comes.
+        var ports = FreePorts.Take(3);
+        using var member = new TcpListener(IPAddress.Loopback, ports[0]);
+        member.Start();
+        var taken = which == "peer" ? ports[1] : ports[2];
+        using var squatter = new TcpListener(IPAddress.Loopback, taken);
+        squatter.Start();
+
+        var error = await RunExpectingConfigurationErrorAsync(
+            peersJson: null,
+            ["--join", $"http://localhost:{ports[0]}", "--peer", $"localhost:{ports[1]}", "--api", $"localhost:{ports[2]}", "--data-dir", "data"]);
+        Assert.Contains($"localhost:{taken} is already in use", error, StringComparison.Ordinal);
+        Assert.False(member.Pending(), "the node asked the cluster for a place before it found its own port taken");
+    }
+
     [Fact]
     public async Task A_data_directory_locked_by_another_node_is_one_line_and_exit_code_2()
     {
@@ -137,14 +159,19 @@ public sealed class StartupErrorTests(ITestOutputHelper output)
     }
 
     /// <summary>Runs <c>dotnet HttpRaft.dll &lt;id&gt;</c> in a directory holding <paramref name="peersJson"/> (none if null); returns its stderr line.</summary>
-    private async Task<string> RunExpectingConfigurationErrorAsync(string? peersJson, string id, Action<string>? prepare = null, IReadOnlyDictionary<string, string>? environment = null)
+    private Task<string> RunExpectingConfigurationErrorAsync(string? peersJson, string id, Action<string>? prepare = null, IReadOnlyDictionary<string, string>? environment = null) =>
+        RunExpectingConfigurationErrorAsync(peersJson, [id], prepare, environment);
+
+    /// <summary>Runs <c>dotnet HttpRaft.dll</c> with <paramref name="arguments"/> in a directory holding <paramref name="peersJson"/> (none if null); returns its stderr line.</summary>
+    private async Task<string> RunExpectingConfigurationErrorAsync(string? peersJson, IReadOnlyList<string> arguments, Action<string>? prepare = null, IReadOnlyDictionary<string, string>? environment = null)
     {
+        var id = string.Join(' ', arguments);
         var directory = TempDirectory.Create("startup");
         try
         {
             if (peersJson is not null) await File.WriteAllTextAsync(Path.Combine(directory, "peers.json"), peersJson);
             prepare?.Invoke(directory);
-            await using var node = ChildProcess.Start($"node {id}", Repository.DotnetHost, [Repository.HttpRaftDll, id], directory, environment);
+            await using var node = ChildProcess.Start($"node {id}", Repository.DotnetHost, [Repository.HttpRaftDll, .. arguments], directory, environment);
             var exitCode = await node.WaitForExitAsync(TimeSpan.FromSeconds(30));
             var transcript = node.Transcript();
             output.WriteLine(transcript);

@@ -69,20 +69,9 @@ internal sealed class LocalRaftLog(NodeInbox inbox, NodeViewHolder views, IRaftS
         {
             var high = Math.Min(appliedIndex + 1, next + (limit - page.Count));
             // Entries stops reading at the bytes still allowed (the stores' reads are thread-safe; applied entries
-            // are durable and only a cut deletes them), so a page of large entries never loads more than about
-            // MaxPageBytes. Below the first index (cut before or during the read) the page ends: its FirstIndex,
-            // read after, is then beyond where it was asked from, which the caller answers with 410.
-            if (next < storage.FirstIndex) break;
-            IReadOnlyList<Entry> chunk;
-            try
-            {
-                chunk = storage.Entries(next, high, SizeLimits.MaxPageBytes - bytes);
-            }
-            catch (ArgumentOutOfRangeException) when (next < storage.FirstIndex)
-            {
-                break; // A cut between the check and the read.
-            }
-            if (chunk.Count == 0) break;
+            // are durable and never truncated, only cut from the front), so a page of large entries never loads more
+            // than about MaxPageBytes.
+            if (ReadChunk(next, high, SizeLimits.MaxPageBytes - bytes) is not { Count: > 0 } chunk) break;
             foreach (var entry in chunk)
             {
                 if (!entry.IsClientEntry) continue;
@@ -95,6 +84,20 @@ internal sealed class LocalRaftLog(NodeInbox inbox, NodeViewHolder views, IRaftS
             next = chunk[^1].Index + 1;
         }
         return Page(page, appliedIndex);
+    }
+
+    /// <summary>Null when a cut deleted <paramref name="low"/> (before or during the read): the page's first index then tells the caller.</summary>
+    private IReadOnlyList<Entry>? ReadChunk(long low, long high, long maxBytes)
+    {
+        if (low < storage.FirstIndex) return null;
+        try
+        {
+            return storage.Entries(low, high, maxBytes);
+        }
+        catch (ArgumentOutOfRangeException) when (low < storage.FirstIndex)
+        {
+            return null;
+        }
     }
 
     /// <summary>The first index is read after the entries: had a cut moved it past the page's start meanwhile, the page would show a gap.</summary>

@@ -248,6 +248,9 @@ internal sealed class NodeLoop(
         // What this node once appended as leader at or below the snapshot's index is beyond its knowledge now.
         if (waiters.Count > 0) waiters.FailAll(AppendOutcome.LeadershipLost, Core.LeaderId, Core.Term);
         stats.SnapshotInstalled();
+        // Readers see the new first index at once, and a long-poll waiting below it learns its entries are gone.
+        Publish();
+        views.Applied.Cut();
         var milliseconds = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         HostLog.SnapshotInstalled(logger, snapshot.Index, snapshot.Term, snapshot.Data.Length, milliseconds);
     }

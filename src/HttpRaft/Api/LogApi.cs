@@ -145,6 +145,11 @@ internal static class LogApi
         return TypedResults.Ok(LogEntry.From(found));
     }
 
+    /// <summary>DELETE /log?before=N.</summary>
+    /// <param name="log">The node.</param>
+    /// <param name="response">For Retry-After.</param>
+    /// <param name="cancellationToken">The request's.</param>
+    /// <param name="before">The first index to keep: every entry before it is deleted on every node. At most the commit index.</param>
     private static async Task<Results<Ok<TruncateResponse>, LeaderRedirect, ProblemHttpResult>> TruncateAsync(
         IRaftLog log, HttpResponse response, CancellationToken cancellationToken, long? before = null)
     {

@@ -24,7 +24,7 @@ internal static class ClientApiDocs
             {
                 Type = SecuritySchemeType.Http,
                 Scheme = "bearer",
-                Description = "An API key from the node's apiKeys setting (read scope for GET routes, write scope for appends). Needed only when apiKeys are configured.",
+                Description = "An API key from the node's apiKeys setting: read scope for GET routes, write scope for appends, admin scope for the routes that change the cluster (membership, leadership transfer, DELETE /log). Needed only when apiKeys are configured.",
             });
             o.OperationFilter<ApiKeyOperationFilter>();
         });

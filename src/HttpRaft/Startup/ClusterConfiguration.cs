@@ -66,6 +66,10 @@ internal static class ClusterConfiguration
             return member;
         }
         if (commandLine.Join is not { } join) return null;
+        // Before asking for a place: a node that joined and then could not listen would be a member that never comes,
+        // holding a place (and the quorum, once promoted) until someone removes it.
+        StartupGuard.EnsureFree("peer", NodeAddress.Parse(commandLine.Peer!));
+        StartupGuard.EnsureFree("API", NodeAddress.Parse(commandLine.Api!));
         var tls = configuration.GetSection($"{Section}:{nameof(RaftHostOptions.Tls)}").Get<RaftTlsOptions>() ?? new RaftTlsOptions();
         var apiKey = commandLine.ApiKey ?? configuration[$"{Section}:JoinApiKey"];
         var joined = await new ClusterJoin(join, commandLine.Peer!, commandLine.Api!, apiKey, tls).JoinAsync(cancellationToken).ConfigureAwait(false);

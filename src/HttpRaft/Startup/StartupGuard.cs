@@ -68,7 +68,8 @@ internal static class StartupGuard
         _ = RaftCertificates.PeerClientOptions(settings.Tls);
     }
 
-    private static void EnsureFree(string role, NodeAddress address)
+    /// <summary>Throws a <see cref="StartupException"/> naming <paramref name="role"/> if another socket holds <paramref name="address"/>'s port.</summary>
+    internal static void EnsureFree(string role, NodeAddress address)
     {
         // The same interface Kestrel will bind (see RaftKestrelExtensions): loopback, the given IP, or all.
         var ip = string.Equals(address.Host, "localhost", StringComparison.OrdinalIgnoreCase) ? IPAddress.Loopback

@@ -1,4 +1,3 @@
-using System.IO.Hashing;
 using HttpRaft.Consensus;
 
 namespace HttpRaft.Consensus.Tests.Simulation;
@@ -6,9 +5,12 @@ namespace HttpRaft.Consensus.Tests.Simulation;
 /// <summary>
 /// Raft's safety properties (Raft paper Figure 3), checked incrementally as the simulation runs:
 /// Election Safety, Log Matching, Leader Completeness, State Machine Safety, one vote per term across
-/// restarts, and that what a client was told is committed stays committed.
+/// restarts, and that what a client was told is committed stays committed. The membership checks are in
+/// SafetyChecker.Membership.cs, the snapshot checks in SafetyChecker.Snapshots.cs. Entries a node deleted under a
+/// snapshot are deleted, not lost: the checks compare the entries each log retains, and the snapshot stands for the
+/// prefix below them once it is shown to match the committed prefix.
 /// </summary>
-internal sealed class SafetyChecker
+internal sealed partial class SafetyChecker
 {
     private readonly Dictionary<long, int> leaderOfTerm = [];
     private readonly Dictionary<(int Voter, long Term), int> voteOf = [];
@@ -17,11 +19,17 @@ internal sealed class SafetyChecker
     private readonly Dictionary<long, ulong> appliedAt = [];
     private readonly Dictionary<long, Entry> acknowledged = [];
     private readonly Dictionary<int, long> lastTermOf = [];
-    private readonly Dictionary<int, List<ulong>> chains = [];
+    private readonly Dictionary<int, NodeChain> chains = [];
 
     public IReadOnlyDictionary<long, Entry> Acknowledged => acknowledged;
 
     public long MaxAcknowledgedIndex { get; private set; }
+
+    /// <summary>Elections won: leaders of a term observed.</summary>
+    public int Elections { get; private set; }
+
+    /// <summary>Truncation entries that committed.</summary>
+    public int Truncations { get; private set; }
 
     /// <summary>Election Safety: at most one leader per term.</summary>
     public void OnLeader(int node, long term)
@@ -33,13 +41,19 @@ internal sealed class SafetyChecker
         leaderOfTerm[term] = node;
     }
 
-    /// <summary>Leader Completeness: a new leader holds every entry committed in an earlier term.</summary>
-    public void OnBecameLeader(int node, long term, MemoryStorage log)
+    /// <summary>
+    /// Leader Completeness: a new leader holds every entry committed in an earlier term. Also checks how it won:
+    /// <paramref name="configuration"/> is the configuration in force in its log when it became leader.
+    /// </summary>
+    public void OnBecameLeader(int node, long term, MemoryStorage log, Configuration configuration)
     {
         OnLeader(node, term);
+        Elections++;
+        CheckElectedBy(node, term, configuration);
         foreach (var (index, entry) in committed)
         {
-            if (entry.ObservedInTerm >= term) continue;
+            // Below the log's first index the snapshot holds the entry: it was checked against the committed prefix.
+            if (entry.ObservedInTerm >= term || index < log.FirstIndex) continue;
             if (index > log.LastIndex || log.Term(index) != entry.Term)
             {
                 throw new SimulationFailureException($"Leader Completeness: leader {node} of term {term} lacks entry {index} (term {entry.Term}) committed by term {entry.ObservedInTerm}.");
@@ -57,9 +71,10 @@ internal sealed class SafetyChecker
         lastTermOf[node] = term;
     }
 
-    /// <summary>One vote per term per voter, whatever restarts happen in between.</summary>
+    /// <summary>One vote per term per voter, whatever restarts happen in between; records votes and acknowledgements.</summary>
     public void OnSend(Message message)
     {
+        if (message is AppendResponse { Success: true } ack) OnAcknowledgedAppend(ack);
         if (message is not VoteResponse { PreVote: false, Granted: true } vote) return;
         var key = (vote.From, vote.Term);
         if (voteOf.TryGetValue(key, out var earlier) && earlier != vote.To)
@@ -76,13 +91,11 @@ internal sealed class SafetyChecker
     public void OnPersisted(int node, IReadOnlyList<Entry> appended)
     {
         if (appended.Count == 0) return;
-        if (!chains.TryGetValue(node, out var chain)) chains[node] = chain = [0UL];
-        var first = appended[0].Index;
-        chain.RemoveRange((int)first, chain.Count - (int)first);
+        var chain = ChainOf(node);
+        chain.TruncateFrom(appended[0].Index);
         foreach (var entry in appended)
         {
-            var hash = Chain(chain[^1], entry);
-            chain.Add(hash);
+            var hash = chain.Append(entry);
             var key = (entry.Index, entry.Term);
             if (chainHashAt.TryGetValue(key, out var seen) && seen != hash)
             {
@@ -95,7 +108,7 @@ internal sealed class SafetyChecker
     /// <summary>A committed index never holds two different entries, on any node, at any time.</summary>
     public void OnCommitted(int node, Entry entry, long nodeTerm)
     {
-        var hash = EntryHash(entry);
+        var hash = EntryHashing.Of(entry);
         if (committed.TryGetValue(entry.Index, out var known))
         {
             if (known.Hash != hash) throw new SimulationFailureException($"Committed entry {entry.Index} changed: node {node} has term {entry.Term}, earlier term {known.Term}.");
@@ -103,19 +116,37 @@ internal sealed class SafetyChecker
             return;
         }
         committed[entry.Index] = new CommittedEntry(entry.Term, hash, nodeTerm);
+        // Every node observes its commits in index order from 1 or from a snapshot (which covers only committed
+        // entries), so the first time an index is seen committed anywhere, every index below it has been seen: the
+        // committed entries known here are a prefix of the log.
+        if (entry.Index != CommittedThrough + 1) throw new SimulationFailureException($"Node {node} committed {entry.Index} before {CommittedThrough + 1} was known committed.");
+        CommittedThrough = entry.Index;
+        committedChain.Add(EntryHashing.Chain(committedChain[^1], entry));
+        if (entry.Kind == EntryKind.Configuration) OnConfigurationCommitted(entry);
+        if (entry.Kind == EntryKind.TruncatePrefix) Truncations++;
     }
 
-    /// <summary>State Machine Safety: no two nodes apply different entries at the same index.</summary>
+    /// <summary>
+    /// State Machine Safety: no two nodes apply different entries at the same index, and each applies the committed
+    /// entry, in order (after a snapshot it restored, the entry after the snapshot's).
+    /// </summary>
     public void OnApplied(int node, Entry entry, long expectedIndex)
     {
         if (entry.Index != expectedIndex) throw new SimulationFailureException($"Node {node} applied {entry.Index} when {expectedIndex} was next.");
-        var hash = EntryHash(entry);
+        var hash = EntryHashing.Of(entry);
         if (appliedAt.TryGetValue(entry.Index, out var other) && other != hash)
         {
             throw new SimulationFailureException($"State Machine Safety: node {node} applied a different entry at {entry.Index}.");
         }
         appliedAt[entry.Index] = hash;
-        if (!committed.ContainsKey(entry.Index)) throw new SimulationFailureException($"Node {node} applied {entry.Index} before it was known committed.");
+        if (!committed.TryGetValue(entry.Index, out var known)) throw new SimulationFailureException($"Node {node} applied {entry.Index} before it was known committed.");
+        if (known.Hash != hash) throw new SimulationFailureException($"Node {node} applied at {entry.Index} an entry of term {entry.Term}, not the committed one of term {known.Term}.");
+    }
+
+    /// <summary>A host's state after applying up to <paramref name="index"/> is the committed prefix's, also when it started from a snapshot.</summary>
+    public void OnState(int node, long index, ulong state)
+    {
+        if (state != committedChain[(int)index]) throw new SimulationFailureException($"Node {node}'s state after applying {index} is not the state of the committed prefix.");
     }
 
     /// <summary>Records that a client was told <paramref name="entry"/> committed; it must survive everything that follows.</summary>
@@ -153,18 +184,10 @@ internal sealed class SafetyChecker
         }
     }
 
-    private static ulong Chain(ulong previous, Entry entry) => EntryHash(entry) ^ (previous * 0x9E3779B97F4A7C15UL + 0x632BE59BD9B4E019UL);
-
-    private static ulong EntryHash(Entry entry)
+    private NodeChain ChainOf(int node)
     {
-        Span<byte> header = stackalloc byte[17];
-        BitConverter.TryWriteBytes(header, entry.Index);
-        BitConverter.TryWriteBytes(header[8..], entry.Term);
-        header[16] = (byte)entry.Kind;
-        var hash = new XxHash64();
-        hash.Append(header);
-        hash.Append(entry.Data.Span);
-        return hash.GetCurrentHashAsUInt64();
+        if (!chains.TryGetValue(node, out var chain)) chains[node] = chain = new NodeChain();
+        return chain;
     }
 
     private readonly record struct CommittedEntry(long Term, ulong Hash, long ObservedInTerm);

@@ -5,11 +5,13 @@ namespace HttpRaft.Consensus.Tests.Simulation;
 /// <summary>
 /// The simulated wire: every message gets a random delay (so messages reorder), and may be dropped or
 /// duplicated; links can be cut one way or both. Nothing is ever corrupted (Raft assumes no tampering).
+/// The table of cut links grows as nodes join (ids are never reused, so it stays small).
 /// </summary>
 internal sealed class SimNetwork(Random random, int size)
 {
     private readonly PriorityQueue<InFlightMessage, (long, long)> inFlight = new();
-    private readonly bool[,] cut = new bool[size, size];
+    private bool[,] cut = new bool[size, size];
+    private int capacity = size;
     private long sequence;
 
     public double DropRate { get; set; }
@@ -48,12 +50,25 @@ internal sealed class SimNetwork(Random random, int size)
 
     public void Cut(int from, int to) => cut[from, to] = true;
 
+    /// <summary>Makes room for node ids up to <paramref name="newSize"/> - 1; a node that joins is cut off from nobody.</summary>
+    public void Grow(int newSize)
+    {
+        if (newSize <= capacity) return;
+        var grown = new bool[newSize, newSize];
+        for (var a = 0; a < capacity; a++)
+        {
+            for (var b = 0; b < capacity; b++) grown[a, b] = cut[a, b];
+        }
+        cut = grown;
+        capacity = newSize;
+    }
+
     /// <summary>Splits the nodes into two sides; with <paramref name="oneWay"/> only traffic from the first side to the second is lost.</summary>
     public void Partition(IReadOnlyCollection<int> side, bool oneWay)
     {
-        for (var a = 0; a < size; a++)
+        for (var a = 0; a < capacity; a++)
         {
-            for (var b = 0; b < size; b++)
+            for (var b = 0; b < capacity; b++)
             {
                 if (side.Contains(a) && !side.Contains(b)) cut[a, b] = true;
                 if (!oneWay && !side.Contains(a) && side.Contains(b)) cut[a, b] = true;

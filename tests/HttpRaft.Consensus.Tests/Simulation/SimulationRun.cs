@@ -4,10 +4,12 @@ using HttpRaft.Consensus;
 namespace HttpRaft.Consensus.Tests.Simulation;
 
 /// <summary>
-/// One seeded run: a 3- or 5-node cluster on a simulated clock and network, driven through a random
-/// schedule of proposals, reads, leadership transfers, drops, delays, duplicates, partitions, crashes and restarts, with every
-/// safety property checked after every step; then the faults heal and a leader must commit in bounded time.
-/// Everything random comes from the seed, so a seed replays exactly.
+/// One seeded run: a cluster of 1 to 7 voters on a simulated clock and network, driven through a random schedule
+/// of proposals, reads, leadership transfers, membership changes (learners added, promoted, members removed),
+/// drops, delays, duplicates, partitions, crashes and restarts, log compaction (each node's own, and truncations every
+/// node carries out) and outages long enough that a node must catch up from a snapshot, with every safety property
+/// checked after every step; then the faults heal and a leader must commit in bounded time. Everything random comes from the seed, so
+/// a seed replays exactly.
 /// </summary>
 internal sealed partial class SimulationRun
 {
@@ -15,14 +17,16 @@ internal sealed partial class SimulationRun
     private const int UnitsPerTick = 10;
     private const int ChaosTicks = 300;
     private const int LivenessTicks = 300;
+    /// <summary>The schedule keeps every configuration between 1 and this many voters.</summary>
+    private const int MaxVoters = 7;
 
     private readonly int seed;
     private readonly Random random;
-    private readonly SimNode[] nodes;
-    private readonly int[] tickPhase;
-    private readonly long[] commitSeen;
+    private readonly List<SimNode> nodes;
+    private readonly Func<RaftConfig, RaftConfig> configure;
     private readonly SimNetwork network;
-    private readonly SafetyChecker checker = new();
+    private readonly SafetyChecker checker;
+    private readonly FaultProfile profile;
     private readonly Dictionary<(int Node, long Index), long> waitingClients = [];
     private readonly Dictionary<long, (int Node, long AcknowledgedBefore)> waitingReads = [];
     private readonly Queue<string> recentEvents = new();
@@ -37,23 +41,26 @@ internal sealed partial class SimulationRun
         this.seed = seed;
         this.trace = trace;
         random = new Random(seed);
-        var size = random.Next(2) == 0 ? 3 : 5;
-        var members = Enumerable.Range(0, size).ToArray();
-        var configure = RandomConfig();
-        nodes = members.Select(id => new SimNode(id, members, configure)).ToArray();
-        tickPhase = members.Select(_ => random.Next(UnitsPerTick)).ToArray();
-        commitSeen = new long[size];
+        var size = 1 + random.Next(MaxVoters);
+        var bootstrap = Configuration.Bootstrap([.. Enumerable.Range(0, size)]);
+        ClusterSize = size;
+        configure = RandomConfig();
+        nodes = [.. bootstrap.Voters.Select(id => new SimNode(id, bootstrap, random.Next(UnitsPerTick), configure))];
+        checker = new SafetyChecker(bootstrap, MaxVoters);
         network = new SimNetwork(random, size)
         {
             DropRate = random.NextDouble() * 0.2,
             DuplicateRate = random.NextDouble() * 0.1,
             LongDelayRate = random.NextDouble() * 0.1,
         };
+        profile = FaultProfile.Draw(random);
         foreach (var node in nodes) node.Start(random.Next());
         Log($"cluster of {size}, drop {network.DropRate:F2}, duplicate {network.DuplicateRate:F2}, long delay {network.LongDelayRate:F2}");
+        Log($"faults: {profile}");
     }
 
-    public int ClusterSize => nodes.Length;
+    /// <summary>The voters the cluster started with.</summary>
+    public int ClusterSize { get; }
 
     public int AcknowledgedCount => checker.Acknowledged.Count;
 
@@ -62,6 +69,27 @@ internal sealed partial class SimulationRun
     /// <summary>Leadership transfers the schedule started.</summary>
     public int Transfers { get; private set; }
 
+    /// <summary>Elections won.</summary>
+    public int Elections => checker.Elections;
+
+    /// <summary>Snapshot transfers a leader started (first pieces sent, resends from the start included).</summary>
+    public int SnapshotsSent { get; private set; }
+
+    /// <summary>Leaders' snapshots that nodes installed.</summary>
+    public int SnapshotsInstalled { get; private set; }
+
+    /// <summary>Logs compacted: on a node's own, for a truncation, or before a long outage ends.</summary>
+    public int Compactions { get; private set; }
+
+    /// <summary>Truncation entries that committed.</summary>
+    public int Truncations => checker.Truncations;
+
+    /// <summary>Faults struck at an interesting moment (see <see cref="MaybeStrike"/>).</summary>
+    public int Strikes { get; private set; }
+
+    /// <summary>The membership changes that committed, by kind.</summary>
+    public MembershipCounts Changes => checker.Changes;
+
     /// <summary>Runs the whole schedule; throws <see cref="SimulationFailureException"/> naming the seed and step on any violation.</summary>
     public void Run()
     {
@@ -69,8 +97,7 @@ internal sealed partial class SimulationRun
         {
             RunChaos();
             HealEverything();
-            RunUntilLive();
-            CheckConverged();
+            CheckConverged(RunUntilLive());
         }
         catch (Exception e) when (e is SimulationFailureException or InvalidOperationException or ArgumentException)
         {
@@ -88,16 +115,20 @@ internal sealed partial class SimulationRun
         var checkQuorum = defaults || random.Next(2) == 0;
         var maxInflight = 1 + random.Next(8);
         var maxBytes = random.Next(3) == 0 ? 100 : 1 << 20;
-        Log($"preVote {preVote}, checkQuorum {checkQuorum}, maxInflight {maxInflight}, maxBytesPerMessage {maxBytes}");
+        // Small batches of committed entries leave applying behind committing, across snapshots and truncations.
+        var maxCommitted = random.Next(3) == 0 ? 150 : 16 << 20;
+        Log($"preVote {preVote}, checkQuorum {checkQuorum}, maxInflight {maxInflight}, maxBytesPerMessage {maxBytes}, maxCommittedBytesPerReady {maxCommitted}");
         return c => new RaftConfig
         {
             Id = c.Id,
             Bootstrap = c.Bootstrap,
             Random = c.Random,
+            Applied = c.Applied,
             PreVote = preVote,
             CheckQuorum = checkQuorum,
             MaxInflightMessages = maxInflight,
             MaxBytesPerMessage = maxBytes,
+            MaxCommittedBytesPerReady = maxCommitted,
         };
     }
 
@@ -106,6 +137,7 @@ internal sealed partial class SimulationRun
         for (; now < ChaosTicks * UnitsPerTick; now++)
         {
             InjectFault();
+            MaybeChangeMembership();
             MaybeActAsClient();
             DeliverDue();
             TickDue();
@@ -114,56 +146,71 @@ internal sealed partial class SimulationRun
 
     private void HealEverything()
     {
-        Log("heal: network reliable, every node up");
+        Log("heal: network reliable, every node up, no more membership requests");
+        request = null;
         network.Heal();
         network.MakeReliable();
         foreach (var node in nodes.Where(n => !n.IsUp)) Restart(node);
     }
 
-    /// <summary>Liveness: with no faults left, a leader must emerge and commit a new entry on every node in bounded time.</summary>
-    private void RunUntilLive()
+    /// <summary>
+    /// Liveness: with no faults left, a leader must emerge and commit a new entry on every member in bounded time
+    /// (the members of the configuration in force at that entry; removed nodes no longer receive the log). Returns
+    /// the leader that committed it.
+    /// </summary>
+    private SimNode RunUntilLive()
     {
         var deadline = now + LivenessTicks * UnitsPerTick;
-        (long Index, long Term)? probe = null;
+        (SimNode Leader, long Index, long Term)? probe = null;
         long probedAt = 0;
         for (; now < deadline; now++)
         {
             DeliverDue();
             TickDue();
-            if (probe is { } p && nodes.All(n => HasCommitted(n, p.Index, p.Term))) return;
+            if (probe is { } p && HasCommitted(p.Leader, p.Index, p.Term) && p.Index <= checker.CommittedThrough
+                && checker.ConfigurationAt(p.Index).Members.All(m => HasCommitted(nodes[m.Id], p.Index, p.Term)))
+            {
+                return p.Leader;
+            }
             if (probe is not null && now - probedAt < 30 * UnitsPerTick) continue;
-            var leader = nodes.FirstOrDefault(n => n.Raft!.Role == Role.Leader);
-            if (leader is null) continue;
+            if (CurrentLeader() is not { } leader) continue;
             var result = leader.Raft!.Propose(Encoding.UTF8.GetBytes($"probe@{now}"));
             if (!result.Accepted) continue;
-            probe = (result.LastIndex, result.Term);
+            probe = (leader, result.LastIndex, result.Term);
             probedAt = now;
             ProcessReady(leader);
         }
-        throw new SimulationFailureException($"Liveness: no entry committed on every node within {LivenessTicks} ticks after the faults healed.");
+        throw new SimulationFailureException($"Liveness: no entry committed on every member within {LivenessTicks} ticks after the faults healed.");
     }
 
+    /// <summary>The node committed the entry, or a snapshot covers it (checked against the committed prefix when taken or installed).</summary>
     private static bool HasCommitted(SimNode node, long index, long term) =>
-        node.Raft!.CommitIndex >= index && node.Storage.LastIndex >= index && node.Storage.Term(index) == term;
+        node.Raft!.CommitIndex >= index && (index < node.Storage.FirstIndex || (node.Storage.LastIndex >= index && node.Storage.Term(index) == term));
 
-    /// <summary>At the end every log agrees up to the commit index and holds every acknowledged entry where it was acknowledged.</summary>
-    private void CheckConverged()
+    /// <summary>
+    /// At the end every log, removed nodes' included, agrees with the leader's up to its commit index where both still
+    /// hold entries, and every member of the committed configuration holds every acknowledged entry where it was
+    /// acknowledged, or a snapshot past it (deleted, not lost: the snapshot was checked against the committed prefix).
+    /// </summary>
+    private void CheckConverged(SimNode leader)
     {
-        var reference = nodes[0].Storage;
+        var reference = leader.Storage;
+        var members = checker.ConfigurationAt(checker.CommittedThrough);
         foreach (var node in nodes)
         {
-            var commit = node.Raft!.CommitIndex;
-            var mine = node.Storage.Entries(1, commit + 1, long.MaxValue);
-            var theirs = reference.Entries(1, Math.Min(commit, reference.LastIndex) + 1, long.MaxValue);
-            for (var i = 0; i < Math.Min(mine.Count, theirs.Count); i++)
+            var from = Math.Max(node.Storage.FirstIndex, reference.FirstIndex);
+            var to = Math.Min(Math.Min(node.Raft!.CommitIndex, node.Storage.LastIndex), reference.LastIndex);
+            for (var index = from; index <= to; index++)
             {
-                if (!mine[i].SameAs(theirs[i])) throw new SimulationFailureException($"Logs of nodes 0 and {node.Id} differ at committed index {i + 1}.");
+                if (!node.EntryAt(index).SameAs(leader.EntryAt(index))) throw new SimulationFailureException($"Logs of nodes {leader.Id} and {node.Id} differ at committed index {index}.");
             }
+            if (!members.Contains(node.Id)) continue;
             foreach (var (index, entry) in checker.Acknowledged)
             {
-                if (index > node.Storage.LastIndex || !node.Storage.Entries(index, index + 1, long.MaxValue)[0].SameAs(entry))
+                if (index < node.Storage.FirstIndex) continue;
+                if (index > node.Storage.LastIndex || !node.EntryAt(index).SameAs(entry))
                 {
-                    throw new SimulationFailureException($"Acknowledged entry {index} is missing from node {node.Id}.");
+                    throw new SimulationFailureException($"Acknowledged entry {index} is missing from member {node.Id}.");
                 }
             }
         }

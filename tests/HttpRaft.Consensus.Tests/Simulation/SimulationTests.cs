@@ -16,7 +16,7 @@ public sealed class SimulationTests(ITestOutputHelper output)
         var count = EnvInt("HTTPRAFT_SIM_SEEDS", 1000);
         var first = EnvInt("HTTPRAFT_SIM_FIRST_SEED", 1);
         var failures = new System.Collections.Concurrent.ConcurrentBag<(int Seed, string Message)>();
-        long steps = 0, acknowledged = 0, transfers = 0;
+        var totals = new SimulationTotals();
         var clock = Stopwatch.StartNew();
         Parallel.For(first, first + count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, seed =>
         {
@@ -29,11 +29,9 @@ public sealed class SimulationTests(ITestOutputHelper output)
             {
                 failures.Add((seed, failure.Message));
             }
-            Interlocked.Add(ref steps, run.Steps);
-            Interlocked.Add(ref acknowledged, run.AcknowledgedCount);
-            Interlocked.Add(ref transfers, run.Transfers);
+            totals.Add(run);
         });
-        output.WriteLine($"seeds {first}..{first + count - 1}: {steps:N0} steps, {acknowledged:N0} acknowledged entries, {transfers:N0} leadership transfers, {clock.Elapsed.TotalSeconds:F1} s, {failures.Count} failed");
+        output.WriteLine($"seeds {first}..{first + count - 1}: {totals}, {clock.Elapsed.TotalSeconds:F1} s, {failures.Count} violations");
         var firstFailure = failures.OrderBy(f => f.Seed).FirstOrDefault();
         Assert.True(failures.IsEmpty, $"{failures.Count} seed(s) failed: {string.Join(", ", failures.Select(f => f.Seed).Order())}\n{firstFailure.Message}");
     }
@@ -53,7 +51,9 @@ public sealed class SimulationTests(ITestOutputHelper output)
         {
             if (traced) output.WriteLine(trace.ToString());
         }
-        output.WriteLine($"seed {seed}: {run.ClusterSize} nodes, {run.Steps:N0} steps, {run.AcknowledgedCount} acknowledged entries");
+        var totals = new SimulationTotals();
+        totals.Add(run);
+        output.WriteLine($"seed {seed}: {run.ClusterSize} voters at first, {totals}");
     }
 
     [Fact]

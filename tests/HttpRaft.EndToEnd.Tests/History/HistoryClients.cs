@@ -19,6 +19,14 @@ internal sealed class HistoryClients(LocalCluster cluster, Stopwatch clock, stri
     /// <summary>The page size of a read: as GET /log's maximum.</summary>
     public const int ReadLimit = 1000;
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> retries = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Why append attempts were retried (a status code, "connection failed" or "timed out"), with counts, or "none":
+    /// what a careful client absorbed. A 307 is not counted: following it is the protocol, not a failure.
+    /// </summary>
+    public string Retries => retries.IsEmpty ? "none" : string.Join(", ", retries.OrderByDescending(r => r.Value).Select(r => $"{r.Value}× {r.Key}"));
+
     public async Task<AppendOp> AppendAsync(string entry, Random random)
     {
         var key = $"{runId}-{entry}";
@@ -39,11 +47,16 @@ internal sealed class HistoryClients(LocalCluster cluster, Stopwatch clock, stri
                 }
                 if (response.StatusCode == HttpStatusCode.UnprocessableEntity) throw new InvalidOperationException($"'{entry}' under its own key got 422");
                 target = response.StatusCode == HttpStatusCode.TemporaryRedirect && response.Headers.Location is { } leader ? leader : RandomNode(random);
-                if (response.StatusCode != HttpStatusCode.TemporaryRedirect) await Task.Delay(100);
+                if (response.StatusCode != HttpStatusCode.TemporaryRedirect)
+                {
+                    retries.AddOrUpdate(((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture), 1, (_, n) => n + 1);
+                    await Task.Delay(100);
+                }
             }
             catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
             {
                 // The node is down or hung: the same key at another node is safe.
+                retries.AddOrUpdate(e is HttpRequestException ? "connection failed" : "timed out", 1, (_, n) => n + 1);
                 target = RandomNode(random);
                 await Task.Delay(50);
             }

@@ -62,7 +62,7 @@ internal sealed class TestCluster : IAsyncDisposable
     /// <summary>Starts node <paramref name="id"/> on its data directory, recovering whatever log it holds.</summary>
     public void StartNode(int id)
     {
-        var disk = new FileRaftStorage(new StorageOptions { Directory = DataDirectory(id) });
+        var disk = new FileRaftStorage(new StorageOptions { Directory = DataDirectory(id), SegmentBytes = SegmentBytes() });
         var node = new NodeFactory(id, Layout, wrapStorage(id, disk), Partition);
         node.StartServer();
         lock (nodes)
@@ -118,6 +118,13 @@ internal sealed class TestCluster : IAsyncDisposable
         Layout = Layout.WithJoined(id, peer, api);
         StartNode(id);
         return id;
+    }
+
+    /// <summary>The node's own <c>SegmentBytes</c> setting, which the test's storage must honour as the host's would.</summary>
+    private long SegmentBytes()
+    {
+        var setting = Layout.Extra.LastOrDefault(s => s.Key.Equals("HttpRaft:SegmentBytes", StringComparison.OrdinalIgnoreCase));
+        return setting.Value is { } value ? long.Parse(value, System.Globalization.CultureInfo.InvariantCulture) : new StorageOptions { Directory = "." }.SegmentBytes;
     }
 
     private NodeFactory Node(int id)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 
 namespace HttpRaft.Tests.Cluster;
 
@@ -129,6 +130,33 @@ public sealed class ThreeNodeClusterTests(SharedClusterFixture fixture)
             Assert.Contains(route, document, StringComparison.Ordinal);
         }
         Assert.DoesNotContain("/raft/", document, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Swagger_documents_the_membership_routes_leadership_transfer_and_deleting_the_prefix_with_examples()
+    {
+        using var document = JsonDocument.Parse(await Cluster.Http.GetStringAsync(Cluster.Api(0, "/swagger/v1/swagger.json")));
+        var paths = document.RootElement.GetProperty("paths");
+
+        foreach (var (path, method) in new[]
+        {
+            ("/cluster", "get"), ("/cluster/members", "post"), ("/cluster/members/{id}/promote", "post"),
+            ("/cluster/members/{id}", "delete"), ("/cluster/leader", "post"), ("/log", "delete"),
+        })
+        {
+            var operation = paths.TryGetProperty(path, out var item) && item.TryGetProperty(method, out var found) ? found : default;
+            Assert.True(operation.ValueKind == JsonValueKind.Object, $"{method.ToUpperInvariant()} {path} is not documented");
+            Assert.False(string.IsNullOrWhiteSpace(operation.GetProperty("description").GetString()), $"{method.ToUpperInvariant()} {path} has no description");
+        }
+        var before = paths.GetProperty("/log").GetProperty("delete").GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "before");
+        Assert.Equal("query", before.GetProperty("in").GetString());
+        Assert.Contains("first index to keep", before.GetProperty("description").GetString(), StringComparison.Ordinal);
+        // Swagger UI pre-fills requests and shows answers from the schemas' examples.
+        var schemas = document.RootElement.GetProperty("components").GetProperty("schemas");
+        foreach (var schema in new[] { "AddMemberRequest", "MemberResponse", "ClusterResponse", "TransferRequest", "LeaderResponse", "TruncateResponse" })
+        {
+            Assert.True(schemas.TryGetProperty(schema, out var found) && found.TryGetProperty("example", out _), $"the schema {schema} has no example");
+        }
     }
 
     private async Task<RequestJson> PostRequestAsync(int id, string entry)

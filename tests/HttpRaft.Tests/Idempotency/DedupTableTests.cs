@@ -33,5 +33,47 @@ public sealed class DedupTableTests
         Assert.Equal(1, table.Count);
     }
 
+    [Fact]
+    public void A_snapshot_of_the_table_holds_the_keys_through_its_index_and_loads_back_in_order()
+    {
+        var table = new DedupTable();
+        table.Add("a", Hashed(1));
+        table.Add("b", Hashed(5));
+        table.Add("c", Hashed(9));
+        var loaded = new DedupTable();
+
+        var problem = loaded.Load(table.Encode(throughIndex: 5));
+        loaded.ForgetThrough(1);
+
+        Assert.Null(problem);
+        Assert.Equal(1, loaded.Count);
+        Assert.True(loaded.TryGet("b", out var b));
+        Assert.Equal((5L, 6L, 2L), (b.FirstIndex, b.LastIndex, b.Term));
+        Assert.True(b.SameRequest(Hashed(5).RequestHash));
+        Assert.False(loaded.TryGet("c", out _));
+    }
+
+    [Fact]
+    public void A_damaged_snapshot_table_is_reported_and_leaves_the_table_empty()
+    {
+        var table = new DedupTable();
+        table.Add("a", Hashed(1));
+        table.Add("b", Hashed(2));
+        var encoded = table.Encode(throughIndex: 2);
+        var loaded = new DedupTable();
+        loaded.Add("old", Hashed(1));
+
+        Assert.NotNull(loaded.Load(encoded.AsSpan(0, encoded.Length - 1)));
+        Assert.Equal(0, loaded.Count);
+        Assert.NotNull(loaded.Load([9, 0, 0, 0, 0]));
+        Assert.NotNull(loaded.Load([.. encoded, 0]));
+        Assert.NotNull(loaded.Load([]));
+        Assert.Null(loaded.Load(encoded));
+        Assert.Equal(2, loaded.Count);
+    }
+
+    private static KeyedAppend Hashed(long index) =>
+        new(index, index + 1, 2, [.. Enumerable.Range(0, KeyedEnvelope.HashBytes).Select(i => (byte)(i + index))]);
+
     private static KeyedAppend Append(long index) => new(index, index, 1, [1, 2, 3]);
 }

@@ -84,6 +84,34 @@ public sealed class ApiKeyTests(ApiKeyClusterFixture fixture) : IClassFixture<Ap
         Assert.Equal(leader, await Cluster.WaitForLeaderAsync());
     }
 
+    [Theory]
+    [InlineData(SecureCluster.ReadKey)]
+    [InlineData(SecureCluster.WriteKey)]
+    public async Task Only_an_admin_key_may_delete_entries(string key)
+    {
+        var leader = await Cluster.WaitForLeaderAsync();
+        using var appended = await Cluster.SendAsync(HttpMethod.Post, Cluster.Api(leader, "/log"), Entry, SecureCluster.WriteKey);
+        var commit = Cluster.Log(leader).View.CommitIndex;
+
+        using var refused = await Cluster.SendAsync(HttpMethod.Delete, Cluster.Api(leader, $"/log?before={commit}"), null, key);
+        using var anonymous = await Cluster.SendAsync(HttpMethod.Delete, Cluster.Api(leader, $"/log?before={commit}"), null, null);
+
+        await SecureCluster.AssertProblemAsync(refused, HttpStatusCode.Forbidden);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(1, Cluster.Log(leader).View.FirstIndex);
+    }
+
+    [Fact]
+    public async Task An_admin_key_may_delete_entries()
+    {
+        var leader = await Cluster.WaitForLeaderAsync();
+
+        // Before index 1 deletes nothing, so the other tests sharing this cluster keep their entries.
+        using var deleted = await Cluster.SendAsync(HttpMethod.Delete, Cluster.Api(leader, "/log?before=1"), null, SecureCluster.AdminKey);
+
+        Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+    }
+
     [Fact]
     public async Task An_admin_key_hands_leadership_over_and_may_also_append_and_read()
     {

@@ -33,6 +33,31 @@ public sealed class ClusterFileKeyTests : IDisposable
     }
 
     [Fact]
+    public void The_retention_block_is_read_into_configuration()
+    {
+        var values = ClusterFile.Load(Write("""
+            {"peers": ["localhost:8000"], "apis": ["localhost:9000"], "segmentBytes": 1048576,
+             "retention": {"maxEntries": 1000000, "maxBytes": 10737418240, "maxAgeHours": 168, "catchUpEntries": 5000, "checkIntervalMs": 500}}
+            """));
+
+        Assert.Equal("1000000", values["HttpRaft:retention:maxEntries"]);
+        Assert.Equal("10737418240", values["HttpRaft:retention:maxBytes"]);
+        Assert.Equal("168", values["HttpRaft:retention:maxAgeHours"]);
+        Assert.Equal("500", values["HttpRaft:retention:checkIntervalMs"]);
+        Assert.Equal("1048576", values["HttpRaft:segmentBytes"]);
+    }
+
+    [Theory]
+    [InlineData("""{"retention": {"maxEntrys": 10}}""", "unknown key retention.maxEntrys")]
+    [InlineData("""{"retention": 1000}""", "retention must be an object")]
+    public void A_misspelt_retention_key_is_refused(string json, string expected)
+    {
+        var error = Assert.Throws<StartupException>(() => ClusterFile.Load(Write(json)));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_unknown_key_is_refused_by_name()
     {
         var error = Assert.Throws<StartupException>(() => ClusterFile.Load(Write("""{"peers": ["localhost:8000"], "apis": ["localhost:9000"], "electionTick": 20}""")));

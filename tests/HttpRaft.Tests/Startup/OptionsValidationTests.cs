@@ -92,6 +92,35 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public void Retention_limits_out_of_range_are_named()
+    {
+        AssertRetentionFails(r => r.MaxEntries = 0, "Retention:MaxEntries must be at least 1");
+        AssertRetentionFails(r => r.MaxBytes = -1, "Retention:MaxBytes must be at least 1");
+        AssertRetentionFails(r => r.MaxAgeHours = 0, "Retention:MaxAgeHours must be more than 0");
+        AssertRetentionFails(r => r.MaxAgeHours = double.NaN, "Retention:MaxAgeHours must be more than 0");
+        AssertRetentionFails(r => r.CatchUpEntries = -1, "Retention:CatchUpEntries must not be negative");
+        AssertRetentionFails(r => r.CheckIntervalMs = 5, "Retention:CheckIntervalMs must be at least 10");
+    }
+
+    [Fact]
+    public void Retention_is_off_by_default_and_any_limit_turns_it_on()
+    {
+        var options = ThreeNodes();
+        Assert.False(options.Retention.Enabled);
+
+        options.Retention.MaxAgeHours = 0.5;
+        Assert.True(options.Retention.Enabled);
+        Assert.True(Validate(options).Succeeded);
+    }
+
+    private static void AssertRetentionFails(Action<HttpRaft.AspNetCore.RetentionOptions> set, string expected)
+    {
+        var options = ThreeNodes();
+        set(options.Retention);
+        AssertFails(options, expected);
+    }
+
+    [Fact]
     public void The_data_directory_defaults_to_data_node_id()
     {
         var options = ThreeNodes();
