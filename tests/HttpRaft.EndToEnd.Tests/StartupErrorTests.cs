@@ -101,6 +101,33 @@ public sealed class StartupErrorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_joining_node_behind_a_proxy_checks_the_port_it_listens_on_not_its_advertised_peer_port()
+    {
+        // Found by the fault-injection suite, whose joining nodes advertise their proxy's port (held by the proxy) and
+        // listen elsewhere (peerListen): every join stopped at the port check, so no node could be added.
+        var ports = FreePorts.Take(4);
+        using var member = new TcpListener(IPAddress.Loopback, ports[0]);
+        member.Start();
+        using var proxy = new TcpListener(IPAddress.Loopback, ports[1]);
+        proxy.Start();
+        var directory = TempDirectory.Create("startup");
+        try
+        {
+            await using var node = ChildProcess.Start("joining node", Repository.DotnetHost,
+                [Repository.HttpRaftDll, "--join", $"http://localhost:{ports[0]}", "--peer", $"localhost:{ports[1]}", "--api", $"localhost:{ports[2]}", "--data-dir", "data"],
+                directory, new Dictionary<string, string> { ["HttpRaft__PeerListen"] = $"localhost:{ports[3]}" });
+
+            // It asks the cluster for a place: its request waits in the member's backlog.
+            await Poll.UntilAsync(() => member.Pending() || node.HasExited, TimeSpan.FromSeconds(60), "the node to ask for a place or exit");
+            Assert.False(node.HasExited, node.Transcript());
+        }
+        finally
+        {
+            TempDirectory.Delete(directory);
+        }
+    }
+
+    [Fact]
     public async Task A_data_directory_locked_by_another_node_is_one_line_and_exit_code_2()
     {
         FileStream? held = null;

@@ -68,7 +68,9 @@ internal static class ClusterConfiguration
         if (commandLine.Join is not { } join) return null;
         // Before asking for a place: a node that joined and then could not listen would be a member that never comes,
         // holding a place (and the quorum, once promoted) until someone removes it.
-        StartupGuard.EnsureFree("peer", NodeAddress.Parse(commandLine.Peer!));
+        // The port it will listen on: peerListen when set (the advertised peer address may be a proxy's or a NAT's).
+        var peerListen = configuration[$"{Section}:{nameof(RaftHostOptions.PeerListen)}"] ?? values?.GetValueOrDefault($"{Section}:{nameof(RaftHostOptions.PeerListen)}");
+        StartupGuard.EnsureFree("peer", NodeAddress.Parse(peerListen ?? commandLine.Peer!));
         StartupGuard.EnsureFree("API", NodeAddress.Parse(commandLine.Api!));
         var tls = configuration.GetSection($"{Section}:{nameof(RaftHostOptions.Tls)}").Get<RaftTlsOptions>() ?? new RaftTlsOptions();
         var apiKey = commandLine.ApiKey ?? configuration[$"{Section}:JoinApiKey"];
