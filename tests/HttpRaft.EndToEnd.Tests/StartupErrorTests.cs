@@ -101,6 +101,32 @@ public sealed class StartupErrorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_joining_node_behind_a_proxy_checks_the_port_it_listens_on_not_the_proxy_s()
+    {
+        // HttpRaft__PeerListen: the node listens there, and a proxy (the fault tests' kind) holds the --peer address.
+        var ports = FreePorts.Take(4);
+        using var member = new TcpListener(IPAddress.Loopback, ports[0]);
+        member.Start();
+        using var proxy = new TcpListener(IPAddress.Loopback, ports[1]);
+        proxy.Start();
+        var directory = TempDirectory.Create("startup");
+        try
+        {
+            await using var node = ChildProcess.Start("joining node", Repository.DotnetHost,
+                [Repository.HttpRaftDll, "--join", $"http://localhost:{ports[0]}", "--peer", $"localhost:{ports[1]}", "--api", $"localhost:{ports[2]}", "--data-dir", "data"],
+                directory,
+                new Dictionary<string, string> { ["HttpRaft__PeerListen"] = $"localhost:{ports[3]}" });
+            await Poll.UntilAsync(() => node.HasExited || member.Pending(), TimeSpan.FromSeconds(30), "the node to ask the member for a place");
+            output.WriteLine(node.Transcript());
+            Assert.False(node.HasExited, $"the node exited instead of asking to join:\n{node.Transcript()}");
+        }
+        finally
+        {
+            TempDirectory.Delete(directory);
+        }
+    }
+
+    [Fact]
     public async Task A_data_directory_locked_by_another_node_is_one_line_and_exit_code_2()
     {
         FileStream? held = null;

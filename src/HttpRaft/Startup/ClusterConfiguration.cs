@@ -68,7 +68,9 @@ internal static class ClusterConfiguration
         if (commandLine.Join is not { } join) return null;
         // Before asking for a place: a node that joined and then could not listen would be a member that never comes,
         // holding a place (and the quorum, once promoted) until someone removes it.
-        StartupGuard.EnsureFree("peer", NodeAddress.Parse(commandLine.Peer!));
+        // The peer port is bound where PeerListen says, when set (behind a proxy that owns the --peer address).
+        var peerListen = configuration[$"{Section}:{nameof(RaftHostOptions.PeerListen)}"] ?? values?.GetValueOrDefault($"{Section}:{nameof(RaftHostOptions.PeerListen)}");
+        if (NodeAddress.TryParse(peerListen ?? commandLine.Peer, out var peerPort)) StartupGuard.EnsureFree("peer", peerPort.Value);
         StartupGuard.EnsureFree("API", NodeAddress.Parse(commandLine.Api!));
         var tls = configuration.GetSection($"{Section}:{nameof(RaftHostOptions.Tls)}").Get<RaftTlsOptions>() ?? new RaftTlsOptions();
         var apiKey = commandLine.ApiKey ?? configuration[$"{Section}:JoinApiKey"];
