@@ -116,6 +116,13 @@ internal sealed class NemesisCluster : IAsyncDisposable
         Launch(node);
     }
 
+    /// <summary>How long a restarted process may take to answer; past it the schedule goes on (and the recovery shows it).</summary>
+    public static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(120);
+
+    /// <summary>Waits until <paramref name="node"/> answers <c>GET /status</c>, up to <see cref="StartDeadline"/>; false if it did not.</summary>
+    public Task<bool> WaitServingAsync(NemesisNode node) =>
+        Poll.WithinAsync(async () => node.State != NodeState.Running || await Http.StatusAsync(node, TimeSpan.FromSeconds(2)) is not null, StartDeadline);
+
     /// <summary>The last lines of every node's output, for a failure message.</summary>
     public string Transcripts(int lines)
     {

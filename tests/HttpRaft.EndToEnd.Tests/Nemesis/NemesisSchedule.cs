@@ -20,6 +20,12 @@ internal sealed class NemesisSchedule
     /// <summary>A cluster that has not acknowledged an append this long after healing is a liveness failure.</summary>
     public static readonly TimeSpan RecoveryDeadline = TimeSpan.FromSeconds(60);
 
+    /// <summary>How long past its duration a run may go on dealing the deck (cards wait while they do not apply, e.g. partitions while a join is under way).</summary>
+    public static readonly TimeSpan DeckAllowance = TimeSpan.FromMinutes(5);
+
+    /// <summary>A recovery this slow gets every member's status in the timeline.</summary>
+    private static readonly TimeSpan SlowRecovery = TimeSpan.FromSeconds(5);
+
     private readonly NemesisCluster cluster;
     private readonly NemesisClients clients;
     private readonly NemesisHistory history;
@@ -54,10 +60,13 @@ internal sealed class NemesisSchedule
     /// <summary>Clusters that did not recover within <see cref="RecoveryDeadline"/> after a heal.</summary>
     public List<string> Stuck { get; } = [];
 
-    /// <summary>Runs rounds until <paramref name="duration"/> is over and the deck is dealt (at most three times the duration).</summary>
+    /// <summary>
+    /// Runs rounds until <paramref name="duration"/> (on the run's <paramref name="clock"/>, which counts the cluster's
+    /// start) is over and the deck is dealt, the deck for at most <see cref="DeckAllowance"/> past the duration.
+    /// </summary>
     public async Task RunAsync(TimeSpan duration, Stopwatch clock)
     {
-        while ((clock.Elapsed < duration || deck.Count > 0) && clock.Elapsed < 3 * duration)
+        while ((clock.Elapsed < duration || deck.Count > 0) && clock.Elapsed < duration + DeckAllowance)
         {
             var started = new List<(INemesis Nemesis, NemesisFault Fault)>();
             foreach (var (nemesis, kind) in deck.Count > 0 ? Deal() : Choose())
@@ -85,8 +94,20 @@ internal sealed class NemesisSchedule
     }
 
     /// <summary>Who leads now, as the running members say: shows what a fault did (a new leader elected behind a partition or a pause).</summary>
-    private async Task<string> LeaderNowAsync() =>
-        await cluster.Http.LeaderAsync(cluster.Running) is { } leader ? $"{leader.Node} leads term {leader.Status.Term}" : "no running member leads";
+    private async Task<string> LeaderNowAsync()
+    {
+        var who = await cluster.Http.LeaderAsync(cluster.Running) is { } leader ? $"{leader.Node} leads term {leader.Status.Term}" : "no running member leads";
+        return $"{who}; members {Ids(cluster.Members)}, running {Ids(cluster.Running)}";
+    }
+
+    private static string Ids(IEnumerable<NemesisNode> nodes) => "{" + string.Join(",", nodes.Select(n => n.Id)) + "}";
+
+    /// <summary>What each member says of itself, for a recovery that took long: a restart still starting, or members that cannot elect.</summary>
+    private async Task<string> StatusesAsync()
+    {
+        var statuses = await Task.WhenAll(cluster.Members.Select(async n => (Node: n, Status: await cluster.Http.StatusAsync(n, TimeSpan.FromSeconds(2)))));
+        return string.Join("; ", statuses.Select(s => s.Status is { } st ? $"{s.Node} {st.Role} term {st.Term} leader {st.Leader?.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"} commit {st.CommitIndex}" : $"{s.Node} ({s.Node.State}) no answer"));
+    }
 
     /// <summary>The deck's top card and the next one of another nemesis, if any, taken off the deck.</summary>
     private List<(INemesis, string?)> Deal()
@@ -125,10 +146,16 @@ internal sealed class NemesisSchedule
         var healed = Stopwatch.StartNew();
         var leaderSeconds = -1.0;
         var probe = clients.AppendKeyedAsync($"probe-{++probes}", new Random(probes), RecoveryDeadline);
+        var reported = false;
         while (leaderSeconds < 0 && healed.Elapsed < RecoveryDeadline)
         {
             if (await cluster.Http.LeaderAsync(cluster.Running) is not null) leaderSeconds = healed.Elapsed.TotalSeconds;
             else if (probe.IsCompletedSuccessfully && probe.Result.Acknowledged is not null) break; // A leader acknowledged it.
+            else if (!reported && healed.Elapsed > SlowRecovery)
+            {
+                reported = true;
+                log($"{clock.Elapsed.TotalSeconds:0.0}s: no leader {SlowRecovery.TotalSeconds:0} s after healing {faults}: {await StatusesAsync()}");
+            }
             else await Task.Delay(50);
         }
         var append = await probe;

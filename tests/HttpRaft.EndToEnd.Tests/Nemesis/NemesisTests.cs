@@ -13,7 +13,7 @@ namespace HttpRaft.EndToEnd.Tests.Nemesis;
 public sealed class NemesisTests(ITestOutputHelper output, Report report) : IClassFixture<Report>
 {
     private const int DefaultSeeds = 2;
-    private const int DefaultSeconds = 45;
+    private const int DefaultSeconds = 30;
 
     [Fact]
     public async Task Under_every_nemesis_no_acknowledged_append_is_lost_or_doubled_and_reads_stay_linearizable()

@@ -19,7 +19,7 @@ internal sealed class CutNemesis(NemesisHistory history) : INemesis
     private const string Layer = "cut";
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan BehindDeadline = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan CatchUpDeadline = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan CatchUpDeadline = TimeSpan.FromSeconds(60);
     private readonly List<Task<string>> catchUps = [];
     private (NemesisNode Node, long Before, long Last)? isolated;
     private long audited = 1;
@@ -44,6 +44,8 @@ internal sealed class CutNemesis(NemesisHistory history) : INemesis
         var followers = cluster.Running.Where(n => n != leader.Node).ToList();
         if (followers.Count == 0) return null;
         var follower = Pick.One(followers, random);
+        // One that answers: a node still starting after a restart has no last index to be behind of yet.
+        if (await cluster.Http.StatusAsync(follower, TimeSpan.FromSeconds(3)) is null) return null;
         var others = cluster.Members.Where(n => n != follower).Select(n => n.Id).ToList();
         cluster.Network.Set(Layer, others.SelectMany(o => new[] { (o, follower.Id), (follower.Id, o) }).ToDictionary(l => l, _ => new LinkFault(LinkMode.Refuse)));
         var last = (await cluster.Http.StatusAsync(follower, TimeSpan.FromSeconds(3)))?.LastIndex ?? 0;

@@ -6,7 +6,9 @@ namespace HttpRaft.EndToEnd.Tests.Nemesis.Nemeses;
 /// <item><see cref="Pause"/>: SIGSTOP, then SIGCONT when healed, a GC pause or a VM freeze longer than an election
 /// timeout (the schedule holds every fault at least 1.5 s; elections time out in 0.5–1 s). The woken leader still
 /// believes it leads; whatever it acknowledges after the others elected a new leader is what the checker looks for.</item>
-/// <item><see cref="Kill"/>: kill -9, then a restart on its data directory when healed.</item>
+/// <item><see cref="Kill"/>: kill -9, then a restart on its data directory when healed; healed once the new process
+/// answers <c>GET /status</c>, so the availability measured after healing is the cluster's, not the time a process
+/// takes to start (up to a minute on the shared machine when it is busy).</item>
 /// </list>
 /// </summary>
 internal sealed class ProcessNemesis(string kind, string verb, Action<NemesisNode> start, Func<NemesisCluster, NemesisNode, Task> heal) : INemesis
@@ -19,7 +21,12 @@ internal sealed class ProcessNemesis(string kind, string verb, Action<NemesisNod
         return Task.CompletedTask;
     });
 
-    public static ProcessNemesis Kill() => new("kill", "kill -9", n => n.Kill(), (cluster, n) => n.IsMember ? cluster.RestartAsync(n) : Task.CompletedTask);
+    public static ProcessNemesis Kill() => new("kill", "kill -9", n => n.Kill(), async (cluster, n) =>
+    {
+        if (!n.IsMember) return;
+        await cluster.RestartAsync(n);
+        await cluster.WaitServingAsync(n);
+    });
 
     public IReadOnlyList<string> Kinds { get; } = [kind];
 
