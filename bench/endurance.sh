@@ -7,7 +7,8 @@
 #
 #   bash bench/endurance.sh [options]
 #
-#   --appends N           entries to append at least (default 10000000)
+#   --appends N           entries to append at least (default 10000000); outside --smoke the load also goes on for
+#                         at least 30 s + 12 samples after the last restart, the window in which RSS is judged
 #   --max-entries N       retention.maxEntries of the nodes (default 1000000)
 #   --segment-bytes N     segmentBytes of the nodes (default 8388608)
 #   --interval S          seconds between samples, and the latency interval (default 5)
@@ -235,8 +236,13 @@ last_event_ms=$(now_ms)
 event "snapshot: follower $follower ready after $ready_ms ms, snapshot up to $install_index installed $install_after_ms ms after its start (install itself $install_ms ms), caught up after $caught_ms ms"
 snapshot_line="| $follower | $behind | $install_index | $ready_ms | $install_after_ms | $install_ms | $caught_ms | $($idle_catch_up && echo "paused" || echo "running") |"
 
-# The rest of the appends; then the load tool stops (its requests in flight finish) and the sampler ends with its output.
+# The rest of the appends, and (outside --smoke) at least 12 samples from 30 s after the last restart, the window in
+# which RSS is judged; then the load tool stops (its requests in flight finish) and the sampler ends with its output.
 wait_until "$appends entries committed" "$((timeout * 10))" committed_at_least "$appends"
+if ! $smoke; then
+  settled_enough() { load_alive; [ "$(now_ms)" -ge $((last_event_ms + 30000 + 12 * interval * 1000)) ]; }
+  wait_until "12 samples after the last restart" "$timeout" settled_enough
+fi
 kill -TERM "$load_pid"
 wait "$load_pid" || { cat "$work/load.err" >&2; fail "the load tool failed"; }
 untrack "$load_pid"
