@@ -59,11 +59,11 @@ public sealed class WriteBufferTests : IDisposable
         return data;
     }
 
-    private static void AssertReadsBack(FileRaftStorage storage, IReadOnlyList<Entry> expected)
+    private static void AssertReadsBack(FileRaftStorage storage, Entry[] expected)
     {
         var read = storage.ReadRange(expected[0].Index, expected[^1].Index + 1);
-        Assert.Equal(expected.Count, read.Count);
-        for (var i = 0; i < expected.Count; i++)
+        Assert.Equal(expected.Length, read.Count);
+        for (var i = 0; i < expected.Length; i++)
         {
             Assert.Equal(expected[i].Index, read[i].Index);
             Assert.Equal(expected[i].Term, read[i].Term);
