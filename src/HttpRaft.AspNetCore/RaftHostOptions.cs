@@ -159,6 +159,14 @@ public sealed class RaftHostOptions
         ? Configuration.Empty
         : Configuration.Bootstrap([.. Enumerable.Range(0, Peers.Count)], id => new MemberAddress(Peers[id], Apis[id]).Encode());
 
+    /// <summary>
+    /// AppendEntries messages' worth of entry bytes (<see cref="MaxAppendBytes"/> each) a leader has in flight to one
+    /// follower at most: 8 MiB with the defaults. A follower catching up from far behind is then sent 8 MiB per step of the
+    /// leader's loop rather than 64 full messages, a step that on a busy machine outlasted the election timeout of the
+    /// other followers (docs/performance.md, Endurance).
+    /// </summary>
+    internal const int InflightAppendMessages = 8;
+
     /// <summary>The consensus core's configuration, starting from <see cref="BootstrapConfiguration"/>.</summary>
     /// <paramref name="applied"/> is the index the host has already applied (the core clamps it to its commit index).
     internal RaftConfig ToRaftConfig(long applied = 0) => new()
@@ -168,6 +176,7 @@ public sealed class RaftHostOptions
         HeartbeatTicks = HeartbeatTicks,
         ElectionTicks = ElectionTicks,
         MaxBytesPerMessage = MaxAppendBytes,
+        MaxInflightBytes = InflightAppendMessages * MaxAppendBytes,
         MaxUncommittedBytes = MaxUncommittedBytes,
         MaxSnapshotBytes = Limits.MaxSnapshotBytes,
         Applied = applied,

@@ -1,26 +1,42 @@
 namespace HttpRaft.Consensus;
 
 /// <summary>
-/// The AppendEntries messages sent to one follower and not yet acknowledged, as the last index each
-/// carried; bounds how far the leader pipelines ahead of a follower.
+/// The AppendEntries messages sent to one follower and not yet acknowledged, as the last index and the entry bytes
+/// each carried; bounds how far the leader pipelines ahead of a follower, in messages and (when
+/// <paramref name="maxBytes"/> is above 0) in bytes. A window with room for a message takes it whatever its size, so
+/// at least one message is always in flight.
 /// </summary>
-internal sealed class Inflights(int capacity)
+internal sealed class Inflights(int capacity, long maxBytes = 0)
 {
-    private readonly Queue<long> lastIndexes = new(capacity);
+    private readonly Queue<(long LastIndex, long Bytes)> sent = new(capacity);
 
-    public int Count => lastIndexes.Count;
+    public int Count => sent.Count;
 
-    public bool IsFull => lastIndexes.Count >= capacity;
+    /// <summary>Entry bytes of the messages in flight.</summary>
+    public long Bytes { get; private set; }
 
-    public void Add(long lastIndex) => lastIndexes.Enqueue(lastIndex);
+    public bool IsFull => sent.Count >= capacity || (maxBytes > 0 && Bytes >= maxBytes);
+
+    public void Add(long lastIndex, long bytes)
+    {
+        sent.Enqueue((lastIndex, bytes));
+        Bytes += bytes;
+    }
 
     /// <summary>Frees every message whose entries the follower has acknowledged (last index ≤ <paramref name="index"/>).</summary>
     public void FreeTo(long index)
     {
-        while (lastIndexes.Count > 0 && lastIndexes.Peek() <= index) lastIndexes.Dequeue();
+        while (sent.Count > 0 && sent.Peek().LastIndex <= index) Bytes -= sent.Dequeue().Bytes;
     }
 
-    public void FreeFirst() => lastIndexes.TryDequeue(out _);
+    public void FreeFirst()
+    {
+        if (sent.TryDequeue(out var first)) Bytes -= first.Bytes;
+    }
 
-    public void Reset() => lastIndexes.Clear();
+    public void Reset()
+    {
+        sent.Clear();
+        Bytes = 0;
+    }
 }

@@ -41,7 +41,7 @@ internal sealed class Leader
         var configuration = raft.Configuration;
         foreach (var member in configuration.Members)
         {
-            if (member.Id != raft.Id && !progress.ContainsKey(member.Id)) progress[member.Id] = new Progress(Log.LastIndex + 1, raft.Config.MaxInflightMessages);
+            if (member.Id != raft.Id && !progress.ContainsKey(member.Id)) progress[member.Id] = new Progress(Log.LastIndex + 1, raft.Config.MaxInflightMessages, raft.Config.MaxInflightBytes);
         }
         if (TransferTarget != RaftNode.None && !configuration.IsVoter(TransferTarget)) TransferTarget = RaftNode.None;
         if (Log.ConfigurationIndex > Log.Committed) return;
@@ -386,8 +386,15 @@ internal sealed class Leader
         var prevIndex = pr.Next - 1;
         raft.Send(new AppendRequest(raft.Id, to, Term, prevIndex, Log.Term(prevIndex), entries, Log.Committed));
         pr.SentCommit = Math.Max(pr.SentCommit, Math.Min(Log.Committed, prevIndex + entries.Count));
-        if (entries.Count > 0) pr.SentEntries(entries[^1].Index);
+        if (entries.Count > 0) pr.SentEntries(entries[^1].Index, SizeOf(entries));
         return true;
+    }
+
+    private static long SizeOf(IReadOnlyList<Entry> entries)
+    {
+        long bytes = 0;
+        for (var i = 0; i < entries.Count; i++) bytes += entries[i].Size;
+        return bytes;
     }
 
     private void SendTimeoutNow(int to) => raft.Send(new TimeoutNow(raft.Id, to, Term));

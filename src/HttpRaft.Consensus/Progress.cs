@@ -15,7 +15,7 @@ internal enum ReplicationState
 /// The leader's view of one follower (§5.3): the highest index known replicated (match index), the next
 /// index to send (next index), and the flow-control state. Invariant: Match &lt; Next.
 /// </summary>
-internal sealed class Progress(long next, int maxInflight)
+internal sealed class Progress(long next, int maxInflight, long maxInflightBytes = 0)
 {
     public long Match { get; private set; }
 
@@ -38,7 +38,7 @@ internal sealed class Progress(long next, int maxInflight)
     /// <summary>The highest read round this follower has acknowledged in the current term.</summary>
     public long AckedReadRound { get; set; }
 
-    public Inflights Inflights { get; } = new(maxInflight);
+    public Inflights Inflights { get; } = new(maxInflight, maxInflightBytes);
 
     /// <summary>In snapshot state: the index of the snapshot being sent.</summary>
     public long PendingSnapshot { get; private set; }
@@ -79,12 +79,12 @@ internal sealed class Progress(long next, int maxInflight)
     }
 
     /// <summary>Records what was just sent: in replicate state the pipeline moves on; in probe state we wait.</summary>
-    public void SentEntries(long lastIndex)
+    public void SentEntries(long lastIndex, long bytes)
     {
         if (State == ReplicationState.Replicate)
         {
             Next = lastIndex + 1;
-            Inflights.Add(lastIndex);
+            Inflights.Add(lastIndex, bytes);
         }
         else
         {

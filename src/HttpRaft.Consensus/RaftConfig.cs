@@ -44,6 +44,15 @@ public sealed class RaftConfig
     /// </summary>
     public int MaxInflightMessages { get; init; } = 64;
 
+    /// <summary>
+    /// Upper bound on the entry bytes of the AppendEntries messages in flight to one follower while pipelining; 0 leaves
+    /// <see cref="MaxInflightMessages"/> the only bound (etcd raft's MaxInflightBytes). Without it a follower catching up
+    /// from far behind has MaxInflightMessages × MaxBytesPerMessage read and sent for it in one step, and again each
+    /// time a batch of its acknowledgements frees the window: steps that long hold back the heartbeats to every other
+    /// follower. A window with room takes one more message whatever its size.
+    /// </summary>
+    public long MaxInflightBytes { get; init; }
+
     /// <summary>Upper bound on the bytes of committed entries handed to the host in one <see cref="Ready"/>.</summary>
     public long MaxCommittedBytesPerReady { get; init; } = 16 << 20;
 
@@ -71,6 +80,7 @@ public sealed class RaftConfig
         if (ElectionTicks <= HeartbeatTicks) throw new ArgumentException("ElectionTicks must be greater than HeartbeatTicks.");
         if (MaxBytesPerMessage < 1) throw new ArgumentException("MaxBytesPerMessage must be positive.");
         if (MaxInflightMessages < 1) throw new ArgumentException("MaxInflightMessages must be at least 1.");
+        if (MaxInflightBytes < 0) throw new ArgumentException("MaxInflightBytes must not be negative.");
         if (MaxCommittedBytesPerReady < 1) throw new ArgumentException("MaxCommittedBytesPerReady must be positive.");
         if (MaxUncommittedBytes < 0) throw new ArgumentException("MaxUncommittedBytes must not be negative.");
         if (Applied < 0) throw new ArgumentException("Applied must not be negative.");

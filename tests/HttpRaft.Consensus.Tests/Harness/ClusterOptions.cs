@@ -20,6 +20,8 @@ internal sealed record ClusterOptions
 
     public int MaxInflightMessages { get; init; } = Defaults.MaxInflightMessages;
 
+    public long MaxInflightBytes { get; init; } = Defaults.MaxInflightBytes;
+
     public long MaxUncommittedBytes { get; init; } = Defaults.MaxUncommittedBytes;
 
     public int Seed { get; init; } = 1;
@@ -44,6 +46,7 @@ internal sealed record ClusterOptions
         CheckQuorum = CheckQuorum,
         MaxBytesPerMessage = MaxBytesPerMessage,
         MaxInflightMessages = MaxInflightMessages,
+        MaxInflightBytes = MaxInflightBytes,
         MaxUncommittedBytes = MaxUncommittedBytes,
         Applied = applied,
         Random = new Random(unchecked((Seed * 7919) + (id * 104729) + incarnation)),
