@@ -62,7 +62,7 @@ args=(--project "$name.csproj" --test-project "$root/tests/$name.Tests/$name.Tes
 [ -n "$since" ] && args+=("--since:$since")
 for m in "${mutate[@]}"; do args+=(--mutate "$m"); done
 
-rm -rf "$out"
+rm -rf "$out"; mkdir -p "$(dirname "$out")"
 start=$(date +%s)
 # Stryker finds the git repository and the project from the source project's directory.
 (cd "src/$name" && HTTPRAFT_SIM_SEEDS="$seeds" dotnet stryker "${args[@]}") >"$out.log" 2>&1
