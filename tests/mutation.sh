@@ -9,8 +9,9 @@
 #   bash tests/mutation.sh --break 90                       # exit 2 when the score is below 90 %
 #
 # The simulation runs HTTPRAFT_SIM_SEEDS seeds for every mutant it covers (it covers nearly all of them): the script
-# cuts them to --seeds (default 100) so that a full run fits in about 20 minutes on two cores. The scenario tests pin
-# the rules; the cut simulation still catches a mutant that breaks safety or liveness in most seeds.
+# cuts them to --seeds (default 100). The scenario tests pin the rules; the cut simulation still catches most mutants
+# that break safety or liveness. A full run of the core is long (docs/testing.md, Mutation testing): prefer --mutate
+# or --since while working on a file.
 # Exit status: 0 when the score is at least --break (or no file under the project changed since the ref), 2 below it,
 # 1 when Stryker itself failed. The report is in TestResults/mutation/<project>/reports.
 set -uo pipefail
