@@ -25,10 +25,10 @@ internal sealed partial class SimulationRun
     /// <summary>Proposals made once every member is up to date, each checked against the steady-state bound.</summary>
     private const int SteadyProposals = 5;
 
-    /// <summary>Ticks from healing to the first leader; the largest seen by this run.</summary>
+    /// <summary>Ticks from healing to the first leader.</summary>
     public long TicksToLeader { get; private set; }
 
-    /// <summary>Ticks from a leader's election to every member holding its new entry committed, as a share of the bound (percent).</summary>
+    /// <summary>The longest catch-up of this run (a leader's election to every member holding its new entry committed), in percent of its bound.</summary>
     public long CatchUpShareOfBound { get; private set; }
 
     private RaftConfig Timing => configure(new RaftConfig { Id = 0, Bootstrap = Configuration.Empty });
