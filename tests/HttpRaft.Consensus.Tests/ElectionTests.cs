@@ -214,4 +214,48 @@ public sealed class ElectionTests
         }
         throw new InvalidOperationException($"Node {id} never campaigned.");
     }
+
+    [Fact]
+    public void A_voter_that_grants_its_vote_waits_a_whole_election_timeout_before_it_campaigns_itself()
+    {
+        // §5.2: granting a vote resets the election timer, so a voter does not start a rival election right after
+        // helping a candidate, even when the vote comes in a term it already knew.
+        var cluster = Cluster.Create(3, ClusterOptions.Paper);
+        var voter = cluster[1];
+        cluster.Deliver(new VoteRequest(2, 1, 1, PreVote: false, LastLogIndex: 0, LastLogTerm: 0));
+        cluster.Drop(_ => true);
+        cluster.Tick(1, ElectionTicks - 1);
+        cluster.Drop(_ => true);
+        Assert.Equal((Role.Follower, 1L, 2), (voter.Role, voter.Term, voter.Status.VotedFor));
+
+        cluster.Deliver(new VoteRequest(2, 1, 1, PreVote: false, LastLogIndex: 0, LastLogTerm: 0));
+        Assert.True(Assert.Single(cluster.Take(m => m is VoteResponse).OfType<VoteResponse>()).Granted);
+        cluster.Tick(1, ElectionTicks - 1);
+
+        Assert.Equal(Role.Follower, voter.Role);
+        Assert.Empty(cluster.InFlight.OfType<VoteRequest>());
+    }
+
+    [Fact]
+    public void A_candidate_counts_only_answers_to_the_kind_of_request_it_sent()
+    {
+        // Dissertation §9.6: a pre-vote grant is not a vote, and a vote left over from a real election is not a pre-vote.
+        var cluster = Cluster.Create(3);
+        var node = cluster[0];
+        node.Raft.Campaign();
+        cluster.HandleReady(0);
+        cluster.Drop(_ => true);
+
+        cluster.Deliver(new VoteResponse(1, 0, 0, PreVote: false, Granted: true));
+        Assert.Equal((Role.PreCandidate, 0L), (node.Role, node.Term));
+
+        cluster.Deliver(new VoteResponse(1, 0, 1, PreVote: true, Granted: true));
+        Assert.Equal((Role.Candidate, 1L), (node.Role, node.Term));
+        cluster.Drop(_ => true);
+
+        cluster.Deliver(new VoteResponse(2, 0, 1, PreVote: true, Granted: true));
+        Assert.Equal(Role.Candidate, node.Role);
+        cluster.Deliver(new VoteResponse(2, 0, 1, PreVote: false, Granted: true));
+        Assert.Equal(Role.Leader, node.Role);
+    }
 }

@@ -112,4 +112,84 @@ public sealed class PreVoteTests
         Assert.Equal(Role.Follower, cluster[0].Role);
         Assert.All(cluster.Nodes, n => Assert.Equal(RaftNode.None, n.Status.VotedFor));
     }
+
+    [Fact]
+    public void A_pre_vote_is_granted_only_for_a_later_term_and_a_log_at_least_as_up_to_date()
+    {
+        // Dissertation §9.6: a pre-vote asks "would you vote for me in the next term?". A voter that follows a leader in
+        // the very term asked about says no whatever the log; for a later term it answers on the log alone (§5.4.1).
+        var cluster = Cluster.Create(3, ClusterOptions.Default with { CheckQuorum = false });
+        var term = cluster.Elect(0).Term;
+        var voter = cluster[1];
+        var (lastIndex, lastTerm) = (voter.Raft.LastIndex, voter.Term);
+
+        bool Answer(long askedTerm, long askedLastIndex)
+        {
+            cluster.Deliver(new VoteRequest(2, 1, askedTerm, PreVote: true, askedLastIndex, lastTerm));
+            var answer = Assert.Single(cluster.Take(m => m is VoteResponse { From: 1, To: 2 }).OfType<VoteResponse>());
+            Assert.True(answer.PreVote);
+            return answer.Granted;
+        }
+
+        Assert.False(Answer(term, lastIndex));
+        Assert.True(Answer(term + 1, lastIndex));
+        Assert.False(Answer(term + 1, lastIndex - 1));
+        Assert.Equal((term, 0), (voter.Term, voter.Status.VotedFor));
+    }
+
+    [Fact]
+    public void A_pre_candidate_refused_by_a_voter_of_a_later_term_adopts_that_term_and_follows()
+    {
+        // §5.1: a node that learns of a later term from any answer moves to it; a pre-candidate otherwise keeps
+        // asking in a term the cluster has left behind.
+        var cluster = Cluster.Create(3);
+        var node = cluster[0];
+        node.Raft.Campaign();
+        cluster.HandleReady(0);
+        cluster.Drop(_ => true);
+
+        cluster.Deliver(new VoteResponse(1, 0, 5, PreVote: true, Granted: false));
+
+        Assert.Equal((Role.Follower, 5L, RaftNode.None), (node.Role, node.Term, node.Raft.LeaderId));
+    }
+
+    [Fact]
+    public void Pre_votes_from_an_earlier_round_do_not_count_in_the_next()
+    {
+        // Dissertation §9.6: each pre-vote round is a fresh question; grants or refusals of a round that timed out say
+        // nothing about the next, so they neither win it nor lose it. (A refusal carries the voter's own term.)
+        var cluster = Cluster.Create(5);
+        var node = cluster[0];
+        TickUntilItAsksAgain(cluster, node);
+        cluster.Deliver(new VoteResponse(1, 0, 1, PreVote: true, Granted: true));
+        cluster.Deliver(new VoteResponse(2, 0, 0, PreVote: true, Granted: false));
+        cluster.Deliver(new VoteResponse(3, 0, 0, PreVote: true, Granted: false));
+
+        TickUntilItAsksAgain(cluster, node);
+        cluster.Deliver(new VoteResponse(4, 0, 1, PreVote: true, Granted: true));
+        Assert.Equal((Role.PreCandidate, 0L), (node.Role, node.Term));
+        cluster.Deliver(new VoteResponse(1, 0, 0, PreVote: true, Granted: false));
+        Assert.Equal((Role.PreCandidate, 0L), (node.Role, node.Term));
+    }
+
+    [Fact]
+    public void A_pre_candidate_waits_a_whole_election_timeout_before_it_asks_again()
+    {
+        // §5.2: every campaign starts a new randomized timeout; without it a node that cannot win sends a round of
+        // requests every tick.
+        var cluster = Cluster.Create(3);
+        var node = cluster[0];
+        TickUntilItAsksAgain(cluster, node);
+
+        cluster.Tick(0, ElectionTicks - 1);
+
+        Assert.Empty(cluster.InFlight.OfType<VoteRequest>());
+        Assert.Equal(Role.PreCandidate, node.Role);
+    }
+
+    private static void TickUntilItAsksAgain(Cluster cluster, TestNode node)
+    {
+        for (var tick = 0; tick < 2 * ElectionTicks && !cluster.InFlight.OfType<VoteRequest>().Any(); tick++) cluster.Tick(node.Id);
+        Assert.True(cluster.Drop(m => m is VoteRequest) > 0, "the pre-candidate never asked again");
+    }
 }

@@ -149,4 +149,27 @@ public sealed class ReadIndexTests
         Assert.Equal([new ReadState(4, false, 0)], cluster[2].ReadStates);
         Assert.DoesNotContain(cluster.InFlight, m => m is ReadIndexRequest);
     }
+
+    [Fact]
+    public void Only_the_leader_of_the_term_serves_a_read_index_request_and_any_other_node_refuses_it_at_once()
+    {
+        // Dissertation §6.4: only a leader can vouch that its commit index is current. A follower or a candidate that
+        // is asked refuses at once, and a request from an earlier term is refused with the current term, so the asker
+        // learns it and retries with the new leader rather than waiting.
+        var cluster = Cluster.Create(3);
+        var term = cluster.Elect(0).Term;
+
+        cluster.Deliver(new ReadIndexRequest(2, 1, term, RequestId: 7));
+        Assert.Equal(new ReadIndexResponse(1, 2, term, 7, false, 0), Assert.Single(cluster.Take(m => m is ReadIndexResponse)));
+
+        cluster.Deliver(new ReadIndexRequest(2, 0, term - 1, RequestId: 8));
+        Assert.Equal(new ReadIndexResponse(0, 2, term, 8, false, 0), Assert.Single(cluster.Take(m => m is ReadIndexResponse)));
+
+        var candidate = cluster[2];
+        candidate.Raft.Campaign();
+        cluster.HandleReady(2);
+        cluster.Drop(_ => true);
+        cluster.Deliver(new ReadIndexRequest(1, 2, candidate.Term, RequestId: 9));
+        Assert.Equal(new ReadIndexResponse(2, 1, candidate.Term, 9, false, 0), Assert.Single(cluster.Take(m => m is ReadIndexResponse)));
+    }
 }

@@ -203,4 +203,35 @@ public sealed class ReplicationTests
         Assert.InRange(rejections, 1, 2);
         Assert.InRange(appends, 2, 5);
     }
+
+    [Fact]
+    public void A_follower_that_catches_up_after_the_commit_index_moved_is_sent_it_at_once_not_at_the_next_heartbeat()
+    {
+        // The leader tells a follower the commit index with the next message it sends it. A follower that catches up
+        // after the entry it needed committed would otherwise wait for a heartbeat to learn it: the leader sends it the
+        // commit index as soon as it acknowledges.
+        var cluster = Cluster.Create(3);
+        var leader = cluster.Elect(0);
+        var lagging = cluster[2];
+        cluster.Cut(0, 2);
+        leader.Raft.Propose(Logs.Payload("a"));
+        cluster.Stabilize();
+        cluster.Recover();
+
+        var b = leader.Raft.Propose(Logs.Payload("b")).LastIndex;
+        cluster.HandleReady(0);
+        cluster.DeliverWhere(m => m.To == 2); // rejected: the follower lacks "a"
+        cluster.DeliverWhere(m => m is AppendResponse { From: 2 }); // the leader probes again from "a"
+        cluster.DeliverWhere(m => m.To == 1);
+        cluster.DeliverWhere(m => m is AppendResponse { From: 1 }); // "b" commits while the probe is on its way
+        Assert.Equal(b, leader.Raft.CommitIndex);
+        cluster.DeliverWhere(m => m is AppendRequest { To: 2 });
+        Assert.Equal(b - 1, lagging.Raft.CommitIndex);
+
+        cluster.DeliverWhere(m => m is AppendResponse { From: 2 });
+
+        Assert.Contains(cluster.InFlight, m => m is AppendRequest { To: 2, LeaderCommit: var commit } && commit == b);
+        cluster.DeliverWhere(m => m is AppendRequest { To: 2 });
+        Assert.Equal(b, lagging.Raft.CommitIndex);
+    }
 }

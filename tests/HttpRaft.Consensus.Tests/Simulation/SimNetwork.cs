@@ -13,6 +13,8 @@ internal sealed class SimNetwork(Random random, int size)
     private bool[,] cut = new bool[size, size];
     private int capacity = size;
     private long sequence;
+    private bool inOrder;
+    private readonly Dictionary<(int From, int To), long> lastDueOn = [];
 
     public double DropRate { get; set; }
 
@@ -89,11 +91,17 @@ internal sealed class SimNetwork(Random random, int size)
         inFlight.EnqueueRange(kept);
     }
 
+    /// <summary>
+    /// From now on nothing is lost, duplicated or held back, and each link delivers in the order it was sent, as a
+    /// healthy TCP connection between two peers does: the liveness bounds count message delays of at most
+    /// <see cref="MaxDelay"/>. Messages already on the wire arrive as they were going to.
+    /// </summary>
     public void MakeReliable()
     {
         DropRate = 0;
         DuplicateRate = 0;
         LongDelayRate = 0;
+        inOrder = true;
     }
 
     private void Enqueue(Message message, long now)
@@ -101,6 +109,12 @@ internal sealed class SimNetwork(Random random, int size)
         var delay = 1 + random.Next(MaxDelay);
         if (random.NextDouble() < LongDelayRate) delay += random.Next(LongDelay);
         var at = now + delay;
+        if (inOrder)
+        {
+            var link = (message.From, message.To);
+            at = Math.Max(at, lastDueOn.GetValueOrDefault(link));
+            lastDueOn[link] = at;
+        }
         inFlight.Enqueue(new InFlightMessage(at, sequence, message), (at, sequence++));
     }
 }

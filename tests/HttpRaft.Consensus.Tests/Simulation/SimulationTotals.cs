@@ -13,6 +13,8 @@ internal sealed class SimulationTotals
     private long snapshotsInstalled;
     private long compactions;
     private long truncations;
+    private long ticksToLeader;
+    private long catchUpShare;
 
     public MembershipCounts Changes { get; } = new();
 
@@ -30,6 +32,8 @@ internal sealed class SimulationTotals
             snapshotsInstalled += run.SnapshotsInstalled;
             compactions += run.Compactions;
             truncations += run.Truncations;
+            ticksToLeader = Math.Max(ticksToLeader, run.TicksToLeader);
+            catchUpShare = Math.Max(catchUpShare, run.CatchUpShareOfBound);
             Changes.Add(run.Changes);
         }
     }
@@ -40,7 +44,8 @@ internal sealed class SimulationTotals
         {
             return $"{steps:N0} steps, {elections:N0} elections, {acknowledged:N0} acknowledged entries, {transfers:N0} leadership transfers, " +
                 $"{strikes:N0} faults at a change or an election, {Changes}, {compactions:N0} compactions ({truncations:N0} truncations committed), " +
-                $"{snapshotsSent:N0} snapshots sent, {snapshotsInstalled:N0} installed";
+                $"{snapshotsSent:N0} snapshots sent, {snapshotsInstalled:N0} installed; after healing, at most {ticksToLeader} ticks to a leader " +
+                $"and {catchUpShare} % of the catch-up bound used";
         }
     }
 }
