@@ -50,8 +50,9 @@ def mean(node, metric, labels=""):
     return (total / count * 1e3, int(count)) if count else (float("nan"), 0)
 wrk = open(sys.argv[4]).read()
 p50 = re.search(r"50%\s+([\d.]+)(us|ms)", wrk)
-print(f"wrk: {re.search(r'Requests/sec:\s+([\d.]+)', wrk).group(1)} requests/s, p50 {p50.group(1)} {p50.group(2)}")
-req, n = mean(leader, "http_server_request_duration_seconds", 'http_route="/log"')
+rate = re.search(r"Requests/sec:\s+([\d.]+)", wrk).group(1)
+print(f"wrk: {rate} requests/s, p50 {p50.group(1)} {p50.group(2)}")
+req, n = mean(leader, "http_server_request_duration_seconds", 'http_route="/log/"')
 print(f"leader: POST /log server-side mean {req:.3f} ms over {n} requests (from the hosting layer's start to its end)")
 for node in sorted({k[0] for k in after}):
     f, n = mean(node, "httpraft_disk_wal_fsync_duration_seconds")
