@@ -347,7 +347,7 @@ report="$work/report.md"
       function rate(t, c) {return ((t SUBSEP c) in r) ? r[t, c] : -1}
       function line(name, value, ok, shown) {printf "| %s | %s | %s |\n", name, (value < 0 ? "not measured" : shown), (value < 0 ? "-" : (ok ? "yes" : "no"))}
       function ratio(t, c, at_least,   a, b, v) {a = rate("httpraft", c); b = rate(t, c); v = (a < 0 || b <= 0) ? -1 : a / b
-        line(sprintf("httpraft / %s at %d clients ≥ %.2f", t == "empty" ? "empty endpoint" : t, c, at_least), v, v >= at_least, sprintf("%.2f", v))}
+        line(sprintf("httpraft / %s at %d clients ≥ %.2f", t == "empty" ? "empty endpoint" : "DotNext", c, at_least), v, v >= at_least, sprintf("%.2f", v))}
       $4 == 0 {r[$1, $2] = ($6 - $7) / ($5 / 1e6); p50[$1, $2] = $9 / 1000; p99[$1, $2] = $11 / 1000}
       $1 == "httpraft-batch" {e = ($6 - $7) * $4 / ($5 / 1e6); if (e > best) {best = e; bestc = $2}}
       END {
