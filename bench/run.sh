@@ -338,7 +338,7 @@ report="$work/report.md"
       printf "| %s | %d | %d | %.0f | %.0f | %.2f | %.2f | %.2f | %d | %d | %s |\n", $1, $2, $4, ok / secs, ok * $4 / secs,
         $9 / 1000, $11 / 1000, $12 / 1000, $7, $8, (ok > 0 ? sprintf("%.1f", $13 * 1e6 / (ok * $4)) : "-")}' "$rows"
   fi
-  if [ "$(awk -F'\t' '$1 == "httpraft"' "$rows" | wc -l)" -gt 0 ]; then
+  if ! $smoke && [ "$(awk -F'\t' '$1 == "httpraft"' "$rows" | wc -l)" -gt 0 ]; then
     echo
     echo "| target of issue 18 | measured | met |"
     echo "|---|---:|---|"
