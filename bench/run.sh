@@ -311,7 +311,7 @@ report="$work/report.md"
   echo "- ${duration} s per row after a ${warmup} s warm-up per target, 100-byte entries, every process on this machine over loopback; BENCH_ENV for the nodes: ${BENCH_ENV:-(none)}"
   [ -z "$etcd_note" ] || echo "- $etcd_note"
   [ -z "$dotnext_note" ] || echo "- $dotnext_note"
-  ! wants dotnext || [ -n "$dotnext_note" ] || echo "- DotNext: DotNext.AspNetCore.Cluster 6.12.0 (bench/DotNextBaseline), WAL with 1 MiB chunks and FlushOnCommit; its followers acknowledge AppendEntries before they flush (bench/README.md)"
+  ! wants dotnext || [ -n "$dotnext_note" ] || echo "- DotNext: DotNext.AspNetCore.Cluster 6.12.0 (bench/DotNextBaseline), WAL with 1 MiB chunks (flush on commit, always on in 6.12); its followers acknowledge AppendEntries before they flush (bench/README.md)"
   printf '%s' "$run_notes"
   echo "- etcd rows go to the member etcdctl reports as leader; HttpRaft rows to the node whose /status says Leader"
   echo
