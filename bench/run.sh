@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# The throughput benchmark of issue 5: wrk posting 100-byte entries to a fresh 3-node HttpRaft cluster, to an empty
-# ASP.NET Core endpoint (the ceiling) and to a local 3-node etcd 3.4 cluster, in one run, so the ratios compare like
-# with like. See bench/README.md for what each number means.
+# The throughput benchmark of issues 5 and 18: wrk posting 100-byte entries to a fresh 3-node HttpRaft cluster, to an
+# empty ASP.NET Core endpoint (the ceiling), to a local 3-node etcd 3.4 cluster and to a 3-node DotNext.AspNetCore.Cluster
+# app (bench/DotNextBaseline), in one run, so the ratios compare like with like. See bench/README.md for what each
+# number means.
 #
 #   bash bench/run.sh [options]
 #
 #   --duration S          seconds measured per client count (default 20)
 #   --warmup S            seconds of unrecorded load per target before its first measurement (default 5)
 #   --clients "LIST"      client (connection) counts (default "1 16 64 256")
-#   --targets "LIST"      any of httpraft, empty, etcd (default all three; etcd only if it is or can be installed)
+#   --targets "LIST"      any of httpraft, empty, etcd, dotnext (default all four; etcd only if it is or can be
+#                         installed, dotnext only if bench/DotNextBaseline can be published)
 #   --etcd | --no-etcd    require etcd (fail if it cannot be installed) | skip it
+#   --dotnext | --no-dotnext   require the DotNext baseline (fail if it does not publish) | skip it
 #   --batch-size N        entries per request in the batch rows (default 100)
 #   --batch-clients "L"   client counts of the batch rows (default "16 64"); --no-batch skips them
 #   --threads N           wrk threads (default 1 for one client, else 2; never more than the connections)
@@ -27,7 +30,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 
-duration=20 warmup=5 clients="1 16 64 256" targets="httpraft empty etcd" etcd_mode=auto
+duration=20 warmup=5 clients="1 16 64 256" targets="httpraft empty etcd dotnext" etcd_mode=auto dotnext_mode=auto
 batch_size=100 batch_clients="16 64" threads="" smoke=false memory=false memory_duration=300 memory_interval=10
 memory_clients=64 publish=true tsv_out="" keep=false save=true
 while [ $# -gt 0 ]; do
@@ -38,6 +41,8 @@ while [ $# -gt 0 ]; do
     --targets) targets=${2//,/ }; shift ;;
     --etcd) etcd_mode=required ;;
     --no-etcd) etcd_mode=off ;;
+    --dotnext) dotnext_mode=required ;;
+    --no-dotnext) dotnext_mode=off ;;
     --batch-size) batch_size=$2; shift ;;
     --batch-clients) batch_clients=$2; shift ;;
     --no-batch) batch_clients="" ;;
@@ -61,16 +66,17 @@ if $memory; then targets=httpraft batch_clients="" duration=$memory_duration; fi
 for n in $duration $warmup $batch_size $memory_duration $memory_interval $memory_clients $clients $batch_clients ${threads:-1}; do
   [[ $n =~ ^[0-9]+$ ]] && [ "$n" -gt 0 ] || fail "'$n' is not a positive whole number"
 done
-for t in $targets; do [[ $t =~ ^(httpraft|empty|etcd)$ ]] || fail "unknown target $t (httpraft, empty, etcd)"; done
+for t in $targets; do [[ $t =~ ^(httpraft|empty|etcd|dotnext)$ ]] || fail "unknown target $t (httpraft, empty, etcd, dotnext)"; done
 wants() { [[ " $targets " == *" $1 "* ]]; }
 if [ "$etcd_mode" = off ]; then targets=${targets//etcd/}; fi
+if [ "$dotnext_mode" = off ]; then targets=${targets//dotnext/}; fi
 
 read_bench_env
 
 # ---------------------------------------------------------------------------------------------- tools
 require_tools curl python3 dotnet
 command -v wrk >/dev/null || { note "installing wrk"; apt_install wrk || fail "wrk is missing and apt-get install wrk failed"; }
-etcd_note=""
+etcd_note="" dotnext_note=""
 if wants etcd && ! command -v etcd >/dev/null; then
   note "installing etcd-server and etcd-client"
   if ! apt_install etcd-server etcd-client; then
@@ -199,6 +205,50 @@ start_etcd() {
   note "etcd: members ${group_pids[*]} up, leader at $leader_api, data in $dir"
 }
 
+# ---------------------------------------------------------------------------------------------- DotNext
+# bench/DotNextBaseline: three DotNext.AspNetCore.Cluster nodes, each serving Raft and POST /log on one port.
+dotnext_leader() { # sets leader_api to the node whose /status says Leader; waits up to 60 s
+  local api deadline=$((SECONDS + 60))
+  while :; do
+    check_alive dotnext
+    for api in "${dotnext_apis[@]}"; do
+      if curl -fsS --max-time 1 "http://$api/status" 2>/dev/null | grep -q '"role":"Leader"'; then leader_api=$api; return; fi
+    done
+    [ "$SECONDS" -lt "$deadline" ] || fail "dotnext: no node reported role Leader within 60 s (logs in $work/dotnext)"
+    sleep 0.1
+  done
+}
+dotnext_url() { dotnext_leader; target_url="http://$leader_api/log"; }
+# publish_dotnext: publishes bench/DotNextBaseline (restoring DotNext from NuGet); without --dotnext a failure skips it.
+publish_dotnext() {
+  if $publish || [ ! -d "$publish_dir/dotnext" ]; then
+    note "publishing bench/DotNextBaseline (Release) to bench/.publish/dotnext"
+    if ! dotnet publish bench/DotNextBaseline -c Release -o "$publish_dir/dotnext" -nologo -v quiet >"$work/publish-dotnext.log" 2>&1; then
+      tail -n 20 "$work/publish-dotnext.log" >&2
+      [ "$dotnext_mode" = required ] && fail "dotnet publish bench/DotNextBaseline failed"
+      dotnext_note="DotNext skipped: dotnet publish bench/DotNextBaseline failed (is NuGet reachable?)"
+      note "$dotnext_note"
+      return 1
+    fi
+  fi
+}
+start_dotnext() {
+  local dir="$work/dotnext" ports i urls=()
+  mkdir -p "$dir"
+  read -ra ports <<<"$(free_ports 3)"
+  [ ${#ports[@]} -eq 3 ] || fail "could not find 3 free ports"
+  dotnext_apis=()
+  for i in 0 1 2; do dotnext_apis+=("127.0.0.1:${ports[$i]}"); urls+=("http://127.0.0.1:${ports[$i]}"); done
+  group_pids=() group_logs=()
+  for i in 0 1 2; do
+    (cd "$dir" && exec dotnet "$publish_dir/dotnext/DotNextBaseline.dll" "$i" "${urls[@]}" "$dir/node-$i" \
+      >"$dir/node-$i.log" 2>&1 </dev/null) &
+    pids+=($!) group_pids+=($!) group_logs+=("$dir/node-$i.log")
+  done
+  first_write dotnext dotnext_url '{"entry":"bench: first write"}' 201
+  note "dotnext: nodes ${group_pids[*]} up, leader at $leader_api, data in $dir"
+}
+
 # ---------------------------------------------------------------------------------------------- memory
 memory_run() {
   start_httpraft
@@ -246,6 +296,7 @@ else
       httpraft) start_httpraft; measure httpraft "$bench/wrk/append.lua" httpraft_url batch; log_lines; stop_group ;;
       empty) start_empty; measure empty "$bench/wrk/append.lua" empty_url; stop_group ;;
       etcd) start_etcd; measure etcd "$bench/wrk/etcd-put.lua" etcd_url; stop_group ;;
+      dotnext) if publish_dotnext; then start_dotnext; measure dotnext "$bench/wrk/append.lua" dotnext_url; stop_group; fi ;;
     esac
   done
 fi
@@ -256,9 +307,11 @@ report="$work/report.md"
 {
   echo "## HttpRaft benchmark, $started"
   echo
-  echo "- commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench/EmptyEndpoint 2>/dev/null || echo ' (with uncommitted changes)'), $(nproc) cores (${cpu_model:-unknown CPU}), $(uname -r), .NET $(dotnet --version), $(wrk -v 2>&1 | head -n 1 | awk '{print "wrk " $2}')$(command -v etcd >/dev/null && wants etcd && echo ", etcd $(etcd --version | awk 'NR == 1 {print $3}')")"
+  echo "- commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench/EmptyEndpoint bench/DotNextBaseline 2>/dev/null || echo ' (with uncommitted changes)'), $(nproc) cores (${cpu_model:-unknown CPU}), $(uname -r), .NET $(dotnet --version), $(wrk -v 2>&1 | head -n 1 | awk '{print "wrk " $2}')$(command -v etcd >/dev/null && wants etcd && echo ", etcd $(etcd --version | awk 'NR == 1 {print $3}')")"
   echo "- ${duration} s per row after a ${warmup} s warm-up per target, 100-byte entries, every process on this machine over loopback; BENCH_ENV for the nodes: ${BENCH_ENV:-(none)}"
   [ -z "$etcd_note" ] || echo "- $etcd_note"
+  [ -z "$dotnext_note" ] || echo "- $dotnext_note"
+  ! wants dotnext || [ -n "$dotnext_note" ] || echo "- DotNext: DotNext.AspNetCore.Cluster 6.12.0 (bench/DotNextBaseline), WAL with 1 MiB chunks (flush on commit, always on in 6.12); its followers acknowledge AppendEntries before they flush (bench/README.md)"
   printf '%s' "$run_notes"
   echo "- etcd rows go to the member etcdctl reports as leader; HttpRaft rows to the node whose /status says Leader"
   echo
@@ -270,12 +323,12 @@ report="$work/report.md"
       ($6 > 0 ? $14 * 1e6 / $6 : 0), other / secs * 100}' "$rows"
   if [ "$(awk -F'\t' '$1 == "httpraft" && $4 == 0' "$rows" | wc -l)" -gt 0 ] && [ "$(awk -F'\t' '$1 != "httpraft" && $4 == 0' "$rows" | wc -l)" -gt 0 ]; then
     echo
-    echo "| clients | httpraft / etcd | httpraft / empty endpoint |"
-    echo "|---:|---:|---:|"
+    echo "| clients | httpraft / etcd | httpraft / DotNext | httpraft / empty endpoint |"
+    echo "|---:|---:|---:|---:|"
     awk -F'\t' '
       function ratio(other, c) {return (("httpraft" SUBSEP c) in rate) && ((other SUBSEP c) in rate) && rate[other, c] > 0 ? sprintf("%.2f", rate["httpraft", c] / rate[other, c]) : "-"}
       $4 == 0 {rate[$1, $2] = ($6 - $7) / ($5 / 1e6); if (!seen[$2]++) order[++n] = $2}
-      END {for (i = 1; i <= n; i++) printf "| %d | %s | %s |\n", order[i], ratio("etcd", order[i]), ratio("empty", order[i])}' "$rows"
+      END {for (i = 1; i <= n; i++) printf "| %d | %s | %s | %s |\n", order[i], ratio("etcd", order[i]), ratio("dotnext", order[i]), ratio("empty", order[i])}' "$rows"
   fi
   if [ "$(awk -F'\t' '$4 > 0' "$rows" | wc -l)" -gt 0 ]; then
     echo
@@ -284,6 +337,25 @@ report="$work/report.md"
     awk -F'\t' '$4 > 0 {secs = $5 / 1e6; ok = $6 - $7
       printf "| %s | %d | %d | %.0f | %.0f | %.2f | %.2f | %.2f | %d | %d | %s |\n", $1, $2, $4, ok / secs, ok * $4 / secs,
         $9 / 1000, $11 / 1000, $12 / 1000, $7, $8, (ok > 0 ? sprintf("%.1f", $13 * 1e6 / (ok * $4)) : "-")}' "$rows"
+  fi
+  if ! $smoke && [ "$(awk -F'\t' '$1 == "httpraft"' "$rows" | wc -l)" -gt 0 ]; then
+    echo
+    echo "| target of issue 18 | measured | met |"
+    echo "|---|---:|---|"
+    # Each line needs its rows in this run; a target whose rows were not measured says so instead of guessing.
+    awk -F'\t' '
+      function rate(t, c) {return ((t SUBSEP c) in r) ? r[t, c] : -1}
+      function line(name, value, ok, shown) {printf "| %s | %s | %s |\n", name, (value < 0 ? "not measured" : shown), (value < 0 ? "-" : (ok ? "yes" : "no"))}
+      function ratio(t, c, at_least,   a, b, v) {a = rate("httpraft", c); b = rate(t, c); v = (a < 0 || b <= 0) ? -1 : a / b
+        line(sprintf("httpraft / %s at %d clients ≥ %.2f", t == "empty" ? "empty endpoint" : "DotNext", c, at_least), v, v >= at_least, sprintf("%.2f", v))}
+      $4 == 0 {r[$1, $2] = ($6 - $7) / ($5 / 1e6); p50[$1, $2] = $9 / 1000; p99[$1, $2] = $11 / 1000}
+      $1 == "httpraft-batch" {e = ($6 - $7) * $4 / ($5 / 1e6); if (e > best) {best = e; bestc = $2}}
+      END {
+        ratio("empty", 16, 0.5); ratio("empty", 64, 0.5); ratio("dotnext", 16, 2); ratio("dotnext", 64, 2)
+        v = (("httpraft" SUBSEP 1) in p50) ? p50["httpraft", 1] : -1; line("httpraft p50 at 1 client ≤ 0.3 ms", v, v <= 0.3, sprintf("%.2f ms", v))
+        v = (("httpraft" SUBSEP 256) in p99) ? p99["httpraft", 256] : -1; line("httpraft p99 at 256 clients < 15 ms", v, v < 15, sprintf("%.2f ms", v))
+        v = best > 0 ? best : -1; line("httpraft batch entries/s ≥ 1,000,000", v, v >= 1e6, sprintf("%.0f (%d clients)", v, bestc))
+      }' "$rows"
   fi
   [ ! -f "$work/memory.md" ] || { echo; cat "$work/memory.md"; }
 } >"$report"

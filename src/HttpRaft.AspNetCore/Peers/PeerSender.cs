@@ -54,6 +54,11 @@ internal sealed class PeerSender : IAsyncDisposable
             FullMode = BoundedChannelFullMode.DropOldest,
             SingleReader = true,
             SingleWriter = true,
+            // An idle pump resumes on the node loop's thread as the loop queues a message, and writes it to the socket
+            // there (a write to loopback completes at once; one that cannot goes on asynchronously), instead of waking
+            // a pool thread for every acknowledgement and AppendEntries. Nothing is sent earlier than before: the loop
+            // queues a follower's acknowledgement only after its fsync.
+            AllowSynchronousContinuations = true,
         }, _ => metrics?.PeerDropped(peerId, 1));
         pump = Task.Run(PumpAsync);
     }

@@ -46,9 +46,25 @@ internal sealed record EntryRequest(string? Entry = null, IReadOnlyList<string>?
     /// </summary>
     public static async ValueTask<EntryRequest?> BindAsync(HttpContext context)
     {
-        var request = (await JsonBody.ReadAsync<EntryRequest>(context, Shape).ConfigureAwait(false))!;
+        var request = await ReadAsync(context).ConfigureAwait(false);
         request.Validate(context.RequestServices.GetRequiredService<IOptions<RaftHostOptions>>().Value.MaxEntryBytes);
         return request;
+    }
+
+    /// <summary>A small body is read whole and parsed without the serializer when it can be (<see cref="EntryJson"/>).</summary>
+    private static async ValueTask<EntryRequest> ReadAsync(HttpContext context)
+    {
+        var pipe = context.Request.BodyReader;
+        if (await EntryJson.ReadSmallBodyAsync(context.Request, pipe).ConfigureAwait(false) is not { } body)
+            return (await JsonBody.ReadAsync<EntryRequest>(context, Shape).ConfigureAwait(false))!;
+        try
+        {
+            return EntryJson.TryRead(body, out var plain) ? plain! : JsonBody.Parse<EntryRequest>(context, body, Shape);
+        }
+        finally
+        {
+            pipe.AdvanceTo(body.End);
+        }
     }
 
     private void Validate(int maxEntryBytes)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
@@ -19,17 +20,39 @@ internal static class JsonBody
         where T : class
     {
         if (allowEmpty && IsEmpty(context.Request)) return null;
-        var json = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         try
         {
-            return await JsonSerializer.DeserializeAsync<T>(context.Request.Body, json, context.RequestAborted).ConfigureAwait(false)
-                ?? throw new BadHttpRequestException($"The body must be {shape}, not null.");
+            return await JsonSerializer.DeserializeAsync<T>(context.Request.Body, OptionsOf(context), context.RequestAborted).ConfigureAwait(false)
+                ?? throw NullBody(shape);
         }
         catch (JsonException e)
         {
-            throw new BadHttpRequestException($"The body must be {shape}: {e.Message}", StatusCodes.Status400BadRequest, e);
+            throw Malformed(shape, e);
         }
     }
+
+    /// <summary>As <see cref="ReadAsync"/>, for a body already read whole into <paramref name="body"/>.</summary>
+    public static T Parse<T>(HttpContext context, ReadOnlySequence<byte> body, string shape)
+        where T : class
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            return JsonSerializer.Deserialize<T>(ref reader, OptionsOf(context)) ?? throw NullBody(shape);
+        }
+        catch (JsonException e)
+        {
+            throw Malformed(shape, e);
+        }
+    }
+
+    private static JsonSerializerOptions OptionsOf(HttpContext context) =>
+        context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+
+    private static BadHttpRequestException NullBody(string shape) => new($"The body must be {shape}, not null.");
+
+    private static BadHttpRequestException Malformed(string shape, JsonException e) =>
+        new($"The body must be {shape}: {e.Message}", StatusCodes.Status400BadRequest, e);
 
     private static bool IsEmpty(HttpRequest request) =>
         request.ContentLength == 0 || request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == false;
