@@ -132,17 +132,20 @@ publish() { # $1 = project, $2 = output folder name
 }
 
 # ---------------------------------------------------------------------------------------------- HttpRaft
-httpraft_leader() { # sets leader_api to the API address of the node whose /status says Leader; waits up to 60 s
-  local api deadline=$((SECONDS + 60))
+# status_leader NAME API...: sets leader_api to the first API address whose /status says Leader; waits up to 60 s.
+# HttpRaft and the DotNext baseline both answer /status with a "role".
+status_leader() {
+  local name=$1 api deadline=$((SECONDS + 60)); shift
   while :; do
-    check_alive httpraft
-    for api in "${raft_apis[@]}"; do
+    check_alive "$name"
+    for api in "$@"; do
       if curl -fsS --max-time 1 "http://$api/status" 2>/dev/null | grep -q '"role":"Leader"'; then leader_api=$api; return; fi
     done
-    [ "$SECONDS" -lt "$deadline" ] || fail "httpraft: no node reported role Leader within 60 s (logs in $work/httpraft)"
+    [ "$SECONDS" -lt "$deadline" ] || fail "$name: no node reported role Leader within 60 s (logs in $work/$name)"
     sleep 0.1
   done
 }
+httpraft_leader() { status_leader httpraft "${raft_apis[@]}"; }
 httpraft_url() { httpraft_leader; target_url="http://$leader_api/log"; }
 
 # start_httpraft [JSON]: publishes src/HttpRaft, writes $work/httpraft/peers.json (free ports on 127.0.0.1, plus the

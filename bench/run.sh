@@ -207,17 +207,7 @@ start_etcd() {
 
 # ---------------------------------------------------------------------------------------------- DotNext
 # bench/DotNextBaseline: three DotNext.AspNetCore.Cluster nodes, each serving Raft and POST /log on one port.
-dotnext_leader() { # sets leader_api to the node whose /status says Leader; waits up to 60 s
-  local api deadline=$((SECONDS + 60))
-  while :; do
-    check_alive dotnext
-    for api in "${dotnext_apis[@]}"; do
-      if curl -fsS --max-time 1 "http://$api/status" 2>/dev/null | grep -q '"role":"Leader"'; then leader_api=$api; return; fi
-    done
-    [ "$SECONDS" -lt "$deadline" ] || fail "dotnext: no node reported role Leader within 60 s (logs in $work/dotnext)"
-    sleep 0.1
-  done
-}
+dotnext_leader() { status_leader dotnext "${dotnext_apis[@]}"; }
 dotnext_url() { dotnext_leader; target_url="http://$leader_api/log"; }
 # publish_dotnext: publishes bench/DotNextBaseline (restoring DotNext from NuGet); without --dotnext a failure skips it.
 publish_dotnext() {

@@ -216,28 +216,19 @@ internal sealed class LocalCluster : IAsyncDisposable
         throw new TimeoutException($"node {node.Id}'s status did not reach the expected state within {timeout.TotalSeconds:0} s; last: {status}");
     }
 
-    public async Task<NodeStatus?> TryStatusAsync(ClusterNode node)
-    {
-        try
-        {
-            using var response = await Http.GetAsync(node.ApiUri("/status"));
-            if (!response.IsSuccessStatusCode) return null;
-            return await response.Content.ReadFromJsonAsync<NodeStatus>(Json);
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-        {
-            return null;
-        }
-    }
+    public Task<NodeStatus?> TryStatusAsync(ClusterNode node) => TryGetAsync<NodeStatus>(node, "/status");
 
     /// <summary><c>GET /cluster</c> on <paramref name="node"/>, or null when it does not answer 200.</summary>
-    public async Task<ClusterView?> TryClusterAsync(ClusterNode node)
+    public Task<ClusterView?> TryClusterAsync(ClusterNode node) => TryGetAsync<ClusterView>(node, "/cluster");
+
+    private async Task<T?> TryGetAsync<T>(ClusterNode node, string path)
+        where T : class
     {
         try
         {
-            using var response = await Http.GetAsync(node.ApiUri("/cluster"));
+            using var response = await Http.GetAsync(node.ApiUri(path));
             if (!response.IsSuccessStatusCode) return null;
-            return await response.Content.ReadFromJsonAsync<ClusterView>(Json);
+            return await response.Content.ReadFromJsonAsync<T>(Json);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
