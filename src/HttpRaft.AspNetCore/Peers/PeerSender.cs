@@ -54,11 +54,9 @@ internal sealed class PeerSender : IAsyncDisposable
             FullMode = BoundedChannelFullMode.DropOldest,
             SingleReader = true,
             SingleWriter = true,
-            // An idle pump resumes on the node loop's thread as the loop queues a message, and writes it to the socket
-            // there (a write to loopback completes at once; one that cannot goes on asynchronously), instead of waking
-            // a pool thread for every acknowledgement and AppendEntries. Nothing is sent earlier than before: the loop
-            // queues a follower's acknowledgement only after its fsync.
-            AllowSynchronousContinuations = true,
+            // No synchronous continuations: encoding and socket writes (TLS included) stay off the node loop's thread.
+            // Running the pump on the loop's thread measured 0-2 % (docs/performance.md, round two) and would put
+            // every peer's encryption and a slow socket's write on the one thread that everything waits for.
         }, _ => metrics?.PeerDropped(peerId, 1));
         pump = Task.Run(PumpAsync);
     }
