@@ -143,10 +143,7 @@ internal sealed class Raft
             case VoteRequest { PreVote: true }:
                 return true; // A pre-vote never changes the receiver's term (§9.6).
             case VoteResponse { PreVote: true, Granted: true }:
-                return true; // It echoes the term we would campaign in.
-            case VoteResponse { PreVote: true }:
-                BecomeFollower(m.Term, RaftNode.None);
-                return true;
+                return true; // It echoes the term we would campaign in; a refusal's later term is adopted as any other.
             case AppendRequest or Heartbeat:
                 BecomeFollower(m.Term, m.From);
                 return true;
@@ -278,7 +275,7 @@ internal sealed class Raft
             Send(new AppendResponse(Id, m.From, Term, true, lastNew, 0, 0));
             return;
         }
-        var (hintIndex, hintTerm) = Log.FindConflictByTerm(Math.Min(m.PrevLogIndex, Log.LastIndex), m.PrevLogTerm);
+        var (hintIndex, hintTerm) = Log.FindConflictByTerm(m.PrevLogIndex, m.PrevLogTerm);
         Send(new AppendResponse(Id, m.From, Term, false, m.PrevLogIndex, hintIndex, hintTerm));
     }
 
@@ -329,8 +326,8 @@ internal sealed class Raft
     {
         votesGranted.Clear();
         votesRejected.Clear();
+        // A node that wins alone (the only voter) became leader here and finds no one else to ask below.
         CountVote(Id, granted: true);
-        if (Role is not (Role.PreCandidate or Role.Candidate)) return; // Won alone.
         foreach (var voter in Configuration.Voters)
         {
             if (voter != Id) Send(new VoteRequest(Id, voter, term, preVote, Log.LastIndex, Log.LastTerm, transfer));
@@ -374,8 +371,6 @@ internal sealed class Raft
         }
         LeaderId = RaftNode.None;
         ResetTimers();
-        votesGranted.Clear();
-        votesRejected.Clear();
         Leader?.StepDown();
         Leader = null;
     }

@@ -258,4 +258,106 @@ public sealed class ElectionTests
         cluster.Deliver(new VoteResponse(2, 0, 1, PreVote: false, Granted: true));
         Assert.Equal(Role.Leader, node.Role);
     }
+    [Fact]
+    public void A_leader_asked_to_campaign_stays_leader_in_its_term()
+    {
+        var cluster = Cluster.Create(3);
+        var leader = cluster.Elect(0);
+        var term = leader.Term;
+
+        leader.Raft.Campaign();
+        cluster.HandleReady(0);
+
+        Assert.Equal((Role.Leader, term), (leader.Role, leader.Term));
+        Assert.Empty(cluster.InFlight.OfType<VoteRequest>());
+    }
+
+    [Fact]
+    public void A_node_told_it_was_removed_does_not_campaign_even_when_asked()
+    {
+        // Dissertation §4.2.3: a removed server must not disrupt the cluster with elections.
+        var cluster = Cluster.Create(3);
+        var node = cluster[2];
+        node.Raft.ReportRemoved();
+
+        node.Raft.Campaign();
+        cluster.HandleReady(2);
+
+        Assert.Equal((Role.Follower, 0L), (node.Role, node.Term));
+        Assert.Empty(cluster.InFlight);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void An_election_a_node_starts_itself_is_not_a_leadership_transfer(bool preVote)
+    {
+        // Only TimeoutNow from the leader makes a transfer election, which voters grant inside their lease (§3.10).
+        var cluster = Cluster.Create(3, ClusterOptions.Default with { PreVote = preVote });
+        var node = cluster[0];
+        node.Raft.Campaign();
+        cluster.HandleReady(0);
+        if (preVote)
+        {
+            cluster.Drop(_ => true);
+            cluster.Deliver(new VoteResponse(1, 0, 1, PreVote: true, Granted: true));
+        }
+
+        var requests = cluster.InFlight.OfType<VoteRequest>().Where(r => !r.PreVote).ToList();
+        Assert.Equal(2, requests.Count);
+        Assert.All(requests, r => Assert.False(r.Transfer));
+    }
+
+    [Fact]
+    public void Without_pre_vote_a_node_that_campaigns_on_its_own_cannot_depose_a_leader_its_voters_hear_from()
+    {
+        // Check-quorum's lease: voters that heard from a leader within the election timeout ignore ordinary vote requests.
+        var cluster = Cluster.Create(3, ClusterOptions.Default with { PreVote = false, CheckQuorum = true });
+        var leader = cluster.Elect(0);
+        var term = leader.Term;
+
+        cluster[2].Raft.Campaign();
+        cluster.HandleReady(2);
+        cluster.Stabilize();
+
+        Assert.Equal((Role.Leader, term), (leader.Role, leader.Term));
+        Assert.NotEqual(Role.Leader, cluster[2].Role);
+    }
+
+    [Fact]
+    public void A_follower_that_hears_only_append_requests_from_its_leader_never_campaigns()
+    {
+        // §5.2: any AppendEntries from the current leader resets the election timer, not only heartbeats.
+        var cluster = Cluster.Create(3, ClusterOptions.Paper);
+        cluster.Deliver(new Heartbeat(0, 1, 1, 0, 0));
+        var follower = cluster[1];
+
+        for (var round = 0; round < 5; round++)
+        {
+            cluster.Tick(1, ElectionTicks - 1);
+            cluster.Deliver(new AppendRequest(0, 1, 1, 0, 0, [], 0));
+        }
+
+        Assert.Equal((Role.Follower, 1L, 0), (follower.Role, follower.Term, follower.Raft.LeaderId));
+        Assert.Empty(cluster.InFlight.OfType<VoteRequest>());
+    }
+
+    [Fact]
+    public void A_candidate_that_hears_from_the_leader_of_its_term_follows_it_and_answers_at_once()
+    {
+        // §5.2: a candidate that receives AppendEntries from a leader of its own term returns to follower, and the
+        // request is handled like any other rather than left for the leader to resend.
+        var cluster = Cluster.Create(3, ClusterOptions.Paper);
+        var candidate = cluster[1];
+        candidate.Raft.Campaign();
+        cluster.HandleReady(1);
+        cluster.Drop(_ => true);
+        Assert.Equal((Role.Candidate, 1L), (candidate.Role, candidate.Term));
+
+        cluster.Deliver(new AppendRequest(0, 1, 1, 0, 0, [Entry.NoOp(1, 1)], 0));
+
+        Assert.Equal((Role.Follower, 0), (candidate.Role, candidate.Raft.LeaderId));
+        var answer = Assert.Single(cluster.InFlight.OfType<AppendResponse>());
+        Assert.Equal((true, 1L), (answer.Success, answer.Index));
+    }
 }

@@ -107,4 +107,84 @@ public sealed class RaftLogRulesTests
         Assert.Equal([5L], log.EntriesFrom(5, (2 * size) - 1).Select(e => e.Index));
         Assert.Equal([6L], log.EntriesFrom(6, 1).Select(e => e.Index));
     }
+    [Fact]
+    public void Nothing_is_applied_until_something_is_committed_past_the_applied_index()
+    {
+        var log = Log(commit: 4);
+        Assert.True(log.HasUnappliedCommits);
+
+        log.AppliedTo(4);
+        Assert.False(log.HasUnappliedCommits);
+        log.AppliedTo(4); // applying the same index again is allowed and changes nothing
+        Assert.Equal(4, log.Applied);
+    }
+
+    [Fact]
+    public void An_applied_index_outside_the_window_is_refused_with_the_window_named()
+    {
+        var log = Log(commit: 4);
+        log.AppliedTo(2);
+
+        var refused = Assert.Throws<InvalidOperationException>(() => log.AppliedTo(1));
+
+        Assert.Equal("Applied index 1 is outside [2, 4].", refused.Message);
+    }
+
+    [Fact]
+    public void Appending_no_entries_changes_nothing()
+    {
+        var log = Log(commit: 5);
+
+        log.Append([]);
+
+        Assert.Equal((5L, 3L), (log.LastIndex, log.LastTerm));
+        Assert.Empty(log.UnstableEntries);
+    }
+
+    [Fact]
+    public void A_configuration_entry_that_does_not_decode_is_refused_naming_its_index()
+    {
+        var log = Log();
+
+        var refused = Assert.Throws<InvalidOperationException>(() =>
+            log.Append([new Entry(6, 3, EntryKind.Configuration, new byte[] { 0xFF })]));
+
+        Assert.StartsWith("Configuration entry 6 does not decode: ", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Storage_counts_as_stable_only_below_the_first_entry_being_replaced()
+    {
+        // The leader counts its own log towards a majority only up to what is durable and not being overwritten.
+        var log = Log();
+        Assert.Equal(5, log.StableLastIndex);
+
+        log.Append([Entry.Normal(6, 3, Logs.Payload("6@3"))]);
+        Assert.Equal(5, log.StableLastIndex);
+
+        log.Append([Entry.Normal(4, 4, Logs.Payload("4@4"))]);
+        Assert.Equal(3, log.StableLastIndex);
+    }
+
+    [Fact]
+    public void A_received_snapshot_replaces_the_log_until_it_is_durable()
+    {
+        // Raft Figure 13, rule 8: the log now starts after the snapshot, and none of the old log counts as stable.
+        var disk = Logs.Disk(3, [1, 1, 2, 3, 3]);
+        disk.Compact(Snapshot.Create(2, 1, Configuration.Bootstrap([0, 1, 2]), []));
+        var log = new RaftLog(disk, applied: 0, Configuration.Bootstrap([0, 1, 2]));
+        Assert.Equal(2, log.Snapshot!.Index);
+        var received = Snapshot.Create(10, 4, Configuration.Bootstrap([0, 1, 2]), []);
+
+        log.Restore(received);
+
+        Assert.Same(received, log.Snapshot);
+        Assert.Same(received, log.UnstableSnapshot);
+        Assert.Equal((11L, 10L, 4L), (log.FirstIndex, log.LastIndex, log.Term(10)));
+        Assert.Equal((10L, 10L), (log.Committed, log.Applied));
+        Assert.Equal(0, log.StableLastIndex);
+
+        log.SnapshotStable(received);
+        Assert.Null(log.UnstableSnapshot);
+    }
 }

@@ -272,6 +272,43 @@ public sealed class SnapshotTests
         });
     }
 
+    [Fact]
+    public void A_snapshot_older_than_what_this_node_compacted_is_answered_once_with_its_commit_index()
+    {
+        // The node no longer holds the entry at the snapshot's index, so it cannot match it; its committed log stands.
+        var cluster = Cluster.Create(3);
+        var leader = cluster.Elect(0);
+        for (var i = 0; i < 5; i++) leader.Raft.Propose(Logs.Payload($"e{i}"));
+        cluster.Stabilize();
+        var old = leader.Compact(leader.Raft.CommitIndex - 3);
+        var follower = cluster[1];
+        follower.Compact(follower.Raft.CommitIndex);
+        var before = (follower.Raft.FirstIndex, follower.Raft.LastIndex, follower.Raft.CommitIndex);
+
+        cluster.Deliver(Chunk(leader.Id, follower.Id, leader.Term, old));
+
+        var answer = Assert.Single(cluster.InFlight.OfType<AppendResponse>());
+        Assert.Equal((true, before.CommitIndex), (answer.Success, answer.Index));
+        Assert.Empty(follower.InstalledSnapshots);
+        Assert.Equal(before, (follower.Raft.FirstIndex, follower.Raft.LastIndex, follower.Raft.CommitIndex));
+    }
+
+    [Fact]
+    public void A_follower_acknowledges_the_snapshot_it_installed_up_to_its_index()
+    {
+        // The acknowledgement moves the leader on to the entries after the snapshot without waiting for a heartbeat.
+        var (cluster, leader) = ClusterWithLaggingFollower(2, entries: 20);
+        var snapshot = leader.Compact(leader.Raft.CommitIndex);
+        cluster.Recover();
+        StartTransfer(cluster, leader);
+
+        cluster.DeliverWhere(m => m is SnapshotChunk);
+
+        Assert.Equal(snapshot.Index, Assert.Single(cluster[2].InstalledSnapshots).Index);
+        var answer = Assert.Single(cluster.InFlight.OfType<AppendResponse>(), m => m.From == 2);
+        Assert.Equal((true, snapshot.Index), (answer.Success, answer.Index));
+    }
+
     /// <summary>A cluster of three with node 0 leading, <paramref name="lagging"/> cut off, and <paramref name="entries"/> committed without it.</summary>
     private static (Cluster Cluster, TestNode Leader) ClusterWithLaggingFollower(int lagging, int entries, ClusterOptions? options = null)
     {
