@@ -311,10 +311,12 @@ public sealed class ElectionTests
     [Fact]
     public void Without_pre_vote_a_node_that_campaigns_on_its_own_cannot_depose_a_leader_its_voters_hear_from()
     {
-        // Check-quorum's lease: voters that heard from a leader within the election timeout ignore ordinary vote requests.
+        // Check-quorum's lease: voters that heard from a leader within the election timeout ignore ordinary vote
+        // requests, and so does the leader itself however long it has led (it runs no election timer).
         var cluster = Cluster.Create(3, ClusterOptions.Default with { PreVote = false, CheckQuorum = true });
         var leader = cluster.Elect(0);
         var term = leader.Term;
+        cluster.Run(3 * ElectionTicks);
 
         cluster[2].Raft.Campaign();
         cluster.HandleReady(2);
