@@ -217,4 +217,38 @@ public sealed class FlowControlTests
 
         Assert.Equal(before, leader.Status.Followers[1]);
     }
+
+    [Fact]
+    public void A_heartbeat_answer_frees_an_in_flight_slot_only_when_the_window_is_full()
+    {
+        // etcd raft: the freed slot exists so a pipeline lost whole can restart; with room left in the window, the
+        // appends still in flight stay counted against MaxInflightMessages.
+        var cluster = Cluster.Create(3);
+        var leader = cluster.Elect(0);
+        leader.Raft.Propose(Logs.Payload("lost"));
+        cluster.HandleReady(0);
+        cluster.Drop(m => m is AppendRequest);
+        Assert.Equal(1, leader.Status.Followers[1].Inflight);
+
+        cluster.Tick(0, cluster.Options.HeartbeatTicks);
+        cluster.DeliverWhere(m => m is Heartbeat { To: 1 });
+        cluster.DeliverWhere(m => m is HeartbeatResponse);
+
+        Assert.Equal(1, leader.Status.Followers[1].Inflight);
+    }
+
+    [Fact]
+    public void A_caught_up_followers_heartbeat_answer_provokes_no_append()
+    {
+        // The heartbeat is all a follower with the whole log needs; an append would double the idle traffic.
+        var cluster = Cluster.Create(3);
+        var leader = cluster.Elect(0);
+
+        cluster.Tick(0, cluster.Options.HeartbeatTicks);
+        cluster.DeliverWhere(m => m is Heartbeat);
+        cluster.DeliverWhere(m => m is HeartbeatResponse);
+
+        Assert.Empty(cluster.InFlight);
+        Assert.All(leader.Status.Followers.Values, f => Assert.True(f.Replicating));
+    }
 }
