@@ -278,6 +278,26 @@ public sealed class LeadershipTransferTests
         Assert.Equal([0, 1], cluster[1].Raft.Configuration.Voters);
     }
 
+    [Fact]
+    public void A_repeated_acknowledgement_from_the_target_does_not_repeat_TimeoutNow()
+    {
+        // An acknowledgement that tells the leader nothing new changes nothing: the target was told once to campaign.
+        var cluster = Cluster.Create(3);
+        var leader = cluster.Elect(0);
+        leader.Raft.Propose(Logs.Payload("x"));
+        cluster.HandleReady(0);
+        var toTarget = cluster.Take(m => m is AppendRequest { To: 1 });
+        Assert.Equal(TransferResult.Started, leader.Raft.TransferLeadership(1));
+        cluster.HandleReady(0);
+        foreach (var message in toTarget) cluster.Deliver(message);
+        var ack = Assert.Single(cluster.Take(m => m is AppendResponse { From: 1 }));
+
+        cluster.Deliver(ack);
+        cluster.Deliver(ack);
+
+        Assert.Single(cluster.InFlight.OfType<TimeoutNow>());
+    }
+
     /// <summary>Delivers in-flight messages one at a time until one matching <paramref name="which"/> is sent; returns it, still in flight.</summary>
     private static Message DeliverUntil(Cluster cluster, Func<Message, bool> which)
     {

@@ -155,4 +155,19 @@ public sealed class RaftNodeContractTests
         Assert.Equal((leader.Raft.ConfigurationIndex, true), (status.ConfigurationIndex, status.Removed));
         Assert.Equal(2, leader.Raft.ConfigurationIndex);
     }
+
+    [Fact]
+    public void A_leader_that_steps_down_by_itself_tells_the_host_in_a_Ready()
+    {
+        // Dissertation §6.2: a check-quorum step-down changes only the role and the known leader (no term, vote or
+        // message), and the host must still hear of it to stop serving as leader.
+        var cluster = Cluster.Create(3);
+        var leader = cluster.Elect(0);
+        cluster.Isolate(leader.Id);
+
+        cluster.Tick(leader.Id, 2 * cluster.Options.ElectionTicks);
+
+        Assert.Equal(Role.Follower, leader.Role);
+        Assert.Contains(leader.Readies, r => r.SoftState is { Role: Role.Follower, LeaderId: RaftNode.None });
+    }
 }
