@@ -290,10 +290,7 @@ public sealed class SnapshotTests
     [Fact]
     public void A_duplicated_acknowledgement_of_a_piece_does_not_send_the_next_piece_twice()
     {
-        var (cluster, leader) = ClusterWithLaggingFollower(2, entries: 20, SmallMessages);
-        leader.Compact(leader.Raft.CommitIndex, new byte[1_000]);
-        cluster.Recover();
-        var firstAck = AcknowledgeFirstPiece(cluster, leader);
+        var (cluster, firstAck) = TransferWithFirstPieceAcknowledged();
 
         cluster.DeliverWhere(m => m is SnapshotChunkResponse);
         cluster.Deliver(firstAck);
@@ -304,10 +301,7 @@ public sealed class SnapshotTests
     [Fact]
     public void An_acknowledgement_of_a_piece_that_arrives_after_the_snapshot_was_installed_sends_nothing()
     {
-        var (cluster, leader) = ClusterWithLaggingFollower(2, entries: 20, SmallMessages);
-        leader.Compact(leader.Raft.CommitIndex, new byte[1_000]);
-        cluster.Recover();
-        var firstAck = AcknowledgeFirstPiece(cluster, leader);
+        var (cluster, firstAck) = TransferWithFirstPieceAcknowledged();
         cluster.Stabilize();
         Assert.Single(cluster[2].InstalledSnapshots);
 
@@ -339,12 +333,18 @@ public sealed class SnapshotTests
         Assert.True(leader.Status.Followers[2].RecentActive);
     }
 
-    /// <summary>Starts the transfer and delivers the first piece; returns the follower's acknowledgement, still in flight.</summary>
-    private static SnapshotChunkResponse AcknowledgeFirstPiece(Cluster cluster, TestNode leader)
+    /// <summary>
+    /// Node 2 lags behind a leader that compacted its log into a snapshot of several pieces: sends node 2 the first
+    /// piece and returns node 2's acknowledgement of it, still in flight.
+    /// </summary>
+    private static (Cluster Cluster, SnapshotChunkResponse FirstAck) TransferWithFirstPieceAcknowledged()
     {
+        var (cluster, leader) = ClusterWithLaggingFollower(2, entries: 20, SmallMessages);
+        leader.Compact(leader.Raft.CommitIndex, new byte[1_000]);
+        cluster.Recover();
         StartTransfer(cluster, leader);
         cluster.DeliverWhere(m => m is SnapshotChunk);
-        return Assert.Single(cluster.InFlight.OfType<SnapshotChunkResponse>());
+        return (cluster, Assert.Single(cluster.InFlight.OfType<SnapshotChunkResponse>()));
     }
 
     private static (Cluster Cluster, TestNode Leader) ClusterWithLaggingFollower(int lagging, int entries, ClusterOptions? options = null)
