@@ -217,4 +217,86 @@ public sealed class FlowControlTests
 
         Assert.Equal(before, leader.Status.Followers[1]);
     }
+
+    [Fact]
+    public void A_heartbeat_answer_frees_an_in_flight_slot_only_when_the_window_is_full()
+    {
+        // etcd raft: the freed slot exists so a pipeline lost whole can restart; with room left in the window, the
+        // appends still in flight stay counted against MaxInflightMessages.
+        var cluster = Cluster.Create(3);
+        var leader = cluster.Elect(0);
+        leader.Raft.Propose(Logs.Payload("lost"));
+        cluster.HandleReady(0);
+        cluster.Drop(m => m is AppendRequest);
+        Assert.Equal(1, leader.Status.Followers[1].Inflight);
+
+        cluster.Tick(0, cluster.Options.HeartbeatTicks);
+        cluster.DeliverWhere(m => m is Heartbeat { To: 1 });
+        cluster.DeliverWhere(m => m is HeartbeatResponse);
+
+        Assert.Equal(1, leader.Status.Followers[1].Inflight);
+    }
+
+    [Fact]
+    public void A_caught_up_followers_heartbeat_answer_provokes_no_append()
+    {
+        // The heartbeat is all a follower with the whole log needs; an append would double the idle traffic.
+        var cluster = Cluster.Create(3);
+        var leader = cluster.Elect(0);
+
+        cluster.Tick(0, cluster.Options.HeartbeatTicks);
+        cluster.DeliverWhere(m => m is Heartbeat);
+        cluster.DeliverWhere(m => m is HeartbeatResponse);
+
+        Assert.Empty(cluster.InFlight);
+        Assert.All(leader.Status.Followers.Values, f => Assert.True(f.Replicating));
+    }
+
+    [Fact]
+    public void An_acknowledgement_that_moves_no_commit_index_sends_the_follower_nothing()
+    {
+        // The follower already holds the commit index it was sent with the entries; an append now would repeat it.
+        var cluster = Cluster.Create(5);
+        var leader = cluster.Elect(0);
+        var commit = leader.Raft.CommitIndex;
+        leader.Raft.Propose(Logs.Payload("x"));
+        cluster.HandleReady(0);
+        cluster.DeliverWhere(m => m is AppendRequest { To: 1 });
+
+        cluster.DeliverWhere(m => m is AppendResponse { From: 1 });
+
+        Assert.Equal(commit, leader.Raft.CommitIndex); // Two of five hold x: not yet a majority.
+        Assert.Equal(leader.Raft.LastIndex, leader.Status.Followers[1].MatchIndex);
+        Assert.DoesNotContain(cluster.InFlight, m => m.To == 1);
+    }
+
+    [Fact]
+    public void An_acknowledgement_from_before_a_snapshot_was_sent_does_not_move_replication()
+    {
+        // Node 2 missed y and the leader compacted it away, so node 2 is being sent the snapshot. x's append, delayed,
+        // then reaches it: its acknowledgement says node 2 holds x, not the snapshot, so the transfer goes on as it was.
+        var cluster = Cluster.Create(3);
+        var leader = cluster.Elect(0);
+        leader.Raft.Propose(Logs.Payload("x"));
+        cluster.HandleReady(0);
+        var delayed = Assert.IsType<AppendRequest>(Assert.Single(cluster.Take(m => m is AppendRequest { To: 2 })));
+        cluster.Ignore(m => m.To == 2);
+        leader.Raft.Propose(Logs.Payload("y"));
+        cluster.Stabilize();
+        leader.Compact(leader.Raft.CommitIndex);
+        cluster.Recover();
+        cluster.Tick(0, cluster.Options.HeartbeatTicks);
+        cluster.DeliverWhere(m => m is Heartbeat { To: 2 });
+        cluster.DeliverWhere(m => m is HeartbeatResponse { From: 2 });
+        cluster.DeliverWhere(m => m is AppendRequest { To: 2 });
+        cluster.DeliverWhere(m => m is AppendResponse { From: 2, Success: false });
+        var piece = Assert.Single(cluster.InFlight.OfType<SnapshotChunk>());
+
+        cluster.Deliver(delayed);
+        cluster.DeliverWhere(m => m is AppendResponse { From: 2, Success: true });
+
+        Assert.Equal(delayed.Entries[^1].Index, leader.Status.Followers[2].MatchIndex);
+        Assert.False(leader.Status.Followers[2].Replicating);
+        Assert.Equal(piece, Assert.Single(cluster.InFlight, m => m.To == 2));
+    }
 }

@@ -41,4 +41,20 @@ public sealed class LeaderTimingTests
         cluster.Tick(leader.Id);
         Assert.Equal(Role.Follower, leader.Role);
     }
+
+    [Fact]
+    public void A_leader_counts_the_ticks_since_it_last_heard_from_each_follower()
+    {
+        // What the status shows an operator as a follower's silence: it grows by one per tick and any message resets it.
+        var cluster = Cluster.Create(3);
+        var leader = cluster.Elect(0);
+
+        cluster.Tick(leader.Id, 3);
+        Assert.All(leader.Status.Followers.Values, f => Assert.Equal(3, f.TicksSinceHeard));
+
+        cluster.DeliverWhere(m => m is Heartbeat { To: 1 });
+        cluster.DeliverWhere(m => m is HeartbeatResponse);
+
+        Assert.Equal((0, 3), (leader.Status.Followers[1].TicksSinceHeard, leader.Status.Followers[2].TicksSinceHeard));
+    }
 }

@@ -247,6 +247,57 @@ public sealed class LeadershipTransferTests
         Assert.Equal(Role.Follower, leader.Role);
     }
 
+    [Fact]
+    public void With_no_target_named_and_every_follower_equally_up_to_date_the_lowest_id_is_chosen()
+    {
+        // A deterministic choice: equal match index and equally recently heard from, the tie goes to the lower id.
+        var cluster = Cluster.Create(5);
+        var leader = cluster.Elect(0);
+
+        Assert.Equal(TransferResult.Started, leader.Raft.TransferLeadership(RaftNode.None));
+
+        Assert.Equal(1, leader.Raft.LeadTransferee);
+    }
+
+    [Fact]
+    public void A_transfer_under_way_completes_when_a_change_removing_another_member_commits_first()
+    {
+        // §3.10 and §4.1 together: the removal of node 2 commits while the transfer to node 1 waits for node 1 to
+        // catch up; node 1 is still a voter, so the transfer goes on and node 1 leads the two remaining voters.
+        var cluster = Cluster.Create(3);
+        var leader = cluster.Elect(0);
+        var term = leader.Term;
+        Assert.True(leader.Raft.ProposeChange(new MembershipChange.Remove(2)).Accepted);
+        cluster.HandleReady(0);
+
+        Assert.Equal(TransferResult.Started, leader.Raft.TransferLeadership(1));
+        cluster.Stabilize();
+
+        Assert.Equal((Role.Leader, term + 1), (cluster[1].Role, cluster[1].Term));
+        Assert.Equal(Role.Follower, leader.Role);
+        Assert.Equal([0, 1], cluster[1].Raft.Configuration.Voters);
+    }
+
+    [Fact]
+    public void A_repeated_acknowledgement_from_the_target_does_not_repeat_TimeoutNow()
+    {
+        // An acknowledgement that tells the leader nothing new changes nothing: the target was told once to campaign.
+        var cluster = Cluster.Create(3);
+        var leader = cluster.Elect(0);
+        leader.Raft.Propose(Logs.Payload("x"));
+        cluster.HandleReady(0);
+        var toTarget = cluster.Take(m => m is AppendRequest { To: 1 });
+        Assert.Equal(TransferResult.Started, leader.Raft.TransferLeadership(1));
+        cluster.HandleReady(0);
+        foreach (var message in toTarget) cluster.Deliver(message);
+        var ack = Assert.Single(cluster.Take(m => m is AppendResponse { From: 1 }));
+
+        cluster.Deliver(ack);
+        cluster.Deliver(ack);
+
+        Assert.Single(cluster.InFlight.OfType<TimeoutNow>());
+    }
+
     /// <summary>Delivers in-flight messages one at a time until one matching <paramref name="which"/> is sent; returns it, still in flight.</summary>
     private static Message DeliverUntil(Cluster cluster, Func<Message, bool> which)
     {

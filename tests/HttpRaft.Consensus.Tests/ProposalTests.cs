@@ -69,4 +69,50 @@ public sealed class ProposalTests
 
         Assert.True(leader.Raft.Propose(Payload100).Accepted);
     }
+
+    [Fact]
+    public void A_proposal_larger_than_MaxUncommittedBytes_is_taken_when_nothing_is_uncommitted()
+    {
+        // As etcd's MaxUncommittedEntriesSize: the limit caps a backlog, so one entry larger than it must still get
+        // through an idle leader, or it could never be written at all.
+        var cluster = Cluster.Create(3, ClusterOptions.Default with { MaxUncommittedBytes = 50 });
+        var leader = cluster.Elect(0);
+        Assert.Equal(leader.Raft.CommitIndex, leader.Raft.AppliedIndex);
+
+        Assert.True(leader.Raft.Propose(Payload100).Accepted);
+    }
+
+    [Fact]
+    public void Proposals_that_fill_MaxUncommittedBytes_exactly_are_taken_and_one_byte_more_is_not()
+    {
+        var cluster = Cluster.Create(3, ClusterOptions.Default with { MaxUncommittedBytes = 200 });
+        var leader = cluster.Elect(0);
+        cluster.Isolate(0);
+
+        Assert.True(leader.Raft.Propose(Payload100).Accepted);
+        var rest = 200 - (2 * Entry.Overhead) - Payload100.Length;
+        Assert.True(leader.Raft.Propose(new byte[rest]).Accepted);
+
+        Assert.Equal(ProposeRejection.Overloaded, leader.Raft.Propose(new byte[1]).Rejection);
+    }
+
+    [Fact]
+    public void Entries_still_uncommitted_when_earlier_ones_are_applied_keep_counting_towards_MaxUncommittedBytes()
+    {
+        // The leader's "a" commits and b is proposed before the leader applies a: applying a gives back a's bytes only.
+        var cluster = Cluster.Create(3, ClusterOptions.Default with { MaxUncommittedBytes = 200 });
+        var leader = cluster.Elect(0);
+        var a = leader.Raft.Propose(Payload100);
+        cluster.HandleReady(0);
+        cluster.DeliverWhere(m => m is AppendRequest { To: 1 });
+        leader.Raft.Step(Assert.Single(cluster.Take(m => m is AppendResponse { From: 1 })));
+        Assert.Equal(a.LastIndex, leader.Raft.CommitIndex);
+        Assert.True(leader.Raft.Propose(new byte[40]).Accepted);
+        cluster.Isolate(0);
+        cluster.HandleReady(0);
+        Assert.Equal(a.LastIndex, leader.Raft.AppliedIndex);
+
+        // 64 bytes of b are still uncommitted: 64 + 144 is over the limit.
+        Assert.Equal(ProposeRejection.Overloaded, leader.Raft.Propose(new byte[120]).Rejection);
+    }
 }

@@ -75,4 +75,99 @@ public sealed class RaftNodeContractTests
         Assert.Equal(applied, node.Raft.CreateSnapshot(applied, []).Index);
         Assert.Throws<ArgumentOutOfRangeException>(() => node.Raft.CreateSnapshot(applied - 1, []));
     }
+
+    [Fact]
+    public void A_Ready_carries_the_soft_state_hard_state_and_configuration_only_when_they_changed()
+    {
+        // The host acts on each of them (persist, update its peers, report the leader): a repeat would be wasted work.
+        var cluster = Cluster.Create(3);
+        var leader = cluster.Elect(0);
+        var first = leader.Readies[0];
+        Assert.NotNull(first.SoftState);
+        Assert.Equal([0, 1, 2], first.Configuration!.Voters);
+        leader.Readies.Clear();
+
+        cluster.Tick(leader.Id, cluster.Options.HeartbeatTicks);
+
+        var heartbeat = Assert.Single(leader.Readies);
+        Assert.NotEmpty(heartbeat.Messages);
+        Assert.Equal((null, null, null), (heartbeat.SoftState, heartbeat.HardState, heartbeat.Configuration));
+    }
+
+    [Fact]
+    public void A_restarted_node_reports_the_configuration_its_log_holds_in_its_first_Ready()
+    {
+        // The host learns whom to talk to from the Ready: after a restart it knows nothing until the core tells it.
+        var cluster = Cluster.Create(3);
+        cluster.Elect(0);
+        Assert.Equal(1, cluster[1].Raft.ConfigurationIndex); // The first leader wrote the membership at index 1.
+
+        cluster.Restart(1);
+        cluster.HandleReady(1);
+
+        var first = cluster[1].Readies[0];
+        Assert.Equal(1, first.ConfigurationIndex);
+        Assert.Equal([0, 1, 2], first.Configuration!.Voters);
+    }
+
+    [Fact]
+    public void A_vote_cast_in_a_term_the_node_already_knew_must_reach_the_disk_before_it_is_sent()
+    {
+        // §5.2 and Figure 2: votedFor is persistent state. A first request raises the term without a vote (its log is
+        // behind); the vote that follows changes only votedFor, and still must be durable before the answer leaves.
+        var cluster = Cluster.Create(3);
+        cluster.Elect(0);
+        var follower = cluster[1];
+        var term = follower.Term + 1;
+        cluster.Deliver(new VoteRequest(2, 1, term, PreVote: false, LastLogIndex: 0, LastLogTerm: 0, Transfer: true));
+        Assert.Equal((term, RaftNode.None), (follower.Term, follower.Raft.Status().VotedFor));
+        follower.Readies.Clear();
+
+        cluster.Deliver(new VoteRequest(0, 1, term, PreVote: false, LastLogIndex: 100, LastLogTerm: term, Transfer: true));
+
+        var vote = Assert.Single(follower.Readies);
+        Assert.Equal((term, 0), (vote.HardState!.Value.Term, vote.HardState!.Value.VotedFor));
+        Assert.True(vote.MustSync);
+    }
+
+    [Fact]
+    public void Only_a_leader_proposes_a_truncation_and_a_follower_names_the_leader()
+    {
+        var cluster = Cluster.Create(3);
+        var leader = cluster.Elect(0);
+
+        var result = cluster[1].Raft.ProposeTruncation(1);
+
+        Assert.Equal((ProposeRejection.NotLeader, leader.Term, leader.Id), (result.Rejection, result.Term, result.LeaderId));
+    }
+
+    [Fact]
+    public void The_status_reports_the_configuration_in_force_its_index_and_whether_the_node_was_removed()
+    {
+        var cluster = Cluster.Create(3);
+        var leader = cluster.Elect(0);
+        leader.Raft.ProposeChange(new MembershipChange.Remove(2));
+        cluster.Stabilize();
+
+        var status = cluster[2].Status;
+
+        Assert.Equal([0, 1], status.Configuration.Voters);
+        Assert.Equal((leader.Raft.ConfigurationIndex, true), (status.ConfigurationIndex, status.Removed));
+        Assert.Equal(2, leader.Raft.ConfigurationIndex);
+    }
+
+    [Fact]
+    public void A_leader_that_steps_down_by_itself_tells_the_host_in_a_Ready()
+    {
+        // Dissertation §6.2: a check-quorum step-down changes only the role and the known leader (no term, vote or
+        // message), and the host must still hear of it to stop serving as leader.
+        var cluster = Cluster.Create(3);
+        var leader = cluster.Elect(0);
+        cluster.Isolate(leader.Id);
+
+        cluster.Tick(leader.Id, 2 * cluster.Options.ElectionTicks);
+
+        Assert.Equal(Role.Follower, leader.Role);
+        Assert.Contains(leader.Readies, r => r.SoftState is { Role: Role.Follower, LeaderId: RaftNode.None });
+    }
 }

@@ -172,4 +172,44 @@ public sealed class ReadIndexTests
         cluster.Deliver(new ReadIndexRequest(1, 2, candidate.Term, RequestId: 9));
         Assert.Equal(new ReadIndexResponse(2, 1, candidate.Term, 9, false, 0), Assert.Single(cluster.Take(m => m is ReadIndexResponse)));
     }
+
+    [Fact]
+    public void A_read_is_not_answered_until_a_majority_of_the_voters_counting_the_leader_acknowledged_its_round()
+    {
+        // Dissertation §6.4 step 3: in five voters the leader and one follower are two, not a majority.
+        var cluster = Cluster.Create(5);
+        var leader = cluster.Elect(0);
+
+        leader.Raft.ReadIndex(1);
+        cluster.HandleReady(0);
+        cluster.DeliverWhere(m => m is Heartbeat);
+        cluster.DeliverWhere(m => m is HeartbeatResponse { From: 1 });
+        Assert.Empty(leader.ReadStates);
+
+        cluster.DeliverWhere(m => m is HeartbeatResponse { From: 2 });
+        Assert.Equal([new ReadState(1, true, leader.Raft.CommitIndex)], leader.ReadStates);
+    }
+
+    [Fact]
+    public void A_read_that_arrives_after_its_rounds_heartbeat_was_sent_waits_for_the_next_round()
+    {
+        // Dissertation §6.4 step 3: the heartbeat already on its way left before this read arrived, so its answers
+        // cannot confirm that this node still led when the read came in.
+        var cluster = Cluster.Create(3);
+        var leader = cluster.Elect(0);
+        leader.Raft.ReadIndex(1);
+        cluster.HandleReady(0);
+        var first = cluster.Take(m => m is Heartbeat);
+
+        leader.Raft.ReadIndex(2);
+        cluster.HandleReady(0);
+        var second = cluster.Take(m => m is Heartbeat);
+        foreach (var heartbeat in first) cluster.Deliver(heartbeat);
+        cluster.DeliverWhere(m => m is HeartbeatResponse);
+        Assert.Equal([1L], leader.ReadStates.Select(r => r.RequestId));
+
+        foreach (var heartbeat in second) cluster.Deliver(heartbeat);
+        cluster.DeliverWhere(m => m is HeartbeatResponse);
+        Assert.Equal([1L, 2L], leader.ReadStates.Select(r => r.RequestId));
+    }
 }

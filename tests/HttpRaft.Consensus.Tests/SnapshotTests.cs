@@ -310,6 +310,80 @@ public sealed class SnapshotTests
     }
 
     /// <summary>A cluster of three with node 0 leading, <paramref name="lagging"/> cut off, and <paramref name="entries"/> committed without it.</summary>
+    [Fact]
+    public void Each_piece_of_a_snapshot_goes_out_as_soon_as_the_last_is_acknowledged_without_waiting_for_a_heartbeat()
+    {
+        // Only a lost piece waits for a heartbeat; the first goes out when the follower's rejection shows it needs one.
+        var (cluster, leader) = ClusterWithLaggingFollower(2, entries: 20, SmallMessages);
+        var snapshot = leader.Compact(leader.Raft.CommitIndex, new byte[1_000]);
+        cluster.Recover();
+
+        cluster.Tick(leader.Id, cluster.Options.HeartbeatTicks);
+        cluster.Stabilize();
+
+        Assert.True(snapshot.SameAs(Assert.Single(cluster[2].InstalledSnapshots)));
+    }
+
+    [Fact]
+    public void A_duplicated_acknowledgement_of_a_piece_does_not_send_the_next_piece_twice()
+    {
+        var (cluster, firstAck) = TransferWithFirstPieceAcknowledged();
+
+        cluster.DeliverWhere(m => m is SnapshotChunkResponse);
+        cluster.Deliver(firstAck);
+
+        Assert.Equal([firstAck.Received], cluster.InFlight.OfType<SnapshotChunk>().Select(c => c.Offset));
+    }
+
+    [Fact]
+    public void An_acknowledgement_of_a_piece_that_arrives_after_the_snapshot_was_installed_sends_nothing()
+    {
+        var (cluster, firstAck) = TransferWithFirstPieceAcknowledged();
+        cluster.Stabilize();
+        Assert.Single(cluster[2].InstalledSnapshots);
+
+        cluster.Deliver(firstAck);
+
+        Assert.Empty(cluster.InFlight);
+    }
+
+    [Fact]
+    public void A_follower_that_only_answers_snapshot_pieces_counts_as_active_for_check_quorum()
+    {
+        // Dissertation §6.2: any answer shows the follower is there; a long transfer must not make it look gone.
+        var (cluster, leader) = ClusterWithLaggingFollower(2, entries: 20, SmallMessages);
+        leader.Compact(leader.Raft.CommitIndex, new byte[1_000]);
+        cluster.Recover();
+        StartTransfer(cluster, leader);
+        var piece = cluster.Take(m => m is SnapshotChunk);
+        for (var tick = 0; tick < cluster.Options.ElectionTicks; tick++)
+        {
+            cluster.Tick(leader.Id);
+            cluster.Drop(m => m.To == 2);
+            cluster.Stabilize();
+        }
+        Assert.False(leader.Status.Followers[2].RecentActive);
+
+        foreach (var message in piece) cluster.Deliver(message);
+        cluster.DeliverWhere(m => m is SnapshotChunkResponse);
+
+        Assert.True(leader.Status.Followers[2].RecentActive);
+    }
+
+    /// <summary>
+    /// Node 2 lags behind a leader that compacted its log into a snapshot of several pieces: sends node 2 the first
+    /// piece and returns node 2's acknowledgement of it, still in flight.
+    /// </summary>
+    private static (Cluster Cluster, SnapshotChunkResponse FirstAck) TransferWithFirstPieceAcknowledged()
+    {
+        var (cluster, leader) = ClusterWithLaggingFollower(2, entries: 20, SmallMessages);
+        leader.Compact(leader.Raft.CommitIndex, new byte[1_000]);
+        cluster.Recover();
+        StartTransfer(cluster, leader);
+        cluster.DeliverWhere(m => m is SnapshotChunk);
+        return (cluster, Assert.Single(cluster.InFlight.OfType<SnapshotChunkResponse>()));
+    }
+
     private static (Cluster Cluster, TestNode Leader) ClusterWithLaggingFollower(int lagging, int entries, ClusterOptions? options = null)
     {
         var cluster = Cluster.Create(3, options);
