@@ -41,8 +41,9 @@ public sealed class Configuration
     {
         ArgumentNullException.ThrowIfNull(members);
         Members = [.. members.OrderBy(m => m.Id)];
+        // Checked before the dictionary is built: ToDictionary would throw first, with .NET's message instead of ours.
+        if (Members.DistinctBy(m => m.Id).Count() != Members.Count) throw new ArgumentException("A configuration lists each member once.", nameof(members));
         byId = Members.ToDictionary(m => m.Id);
-        if (byId.Count != Members.Count) throw new ArgumentException("A configuration lists each member once.", nameof(members));
         if (Members.Any(m => m.Id < 0 || m.Id >= nextId)) throw new ArgumentException($"Member ids must lie in [0, {nextId}).", nameof(members));
         NextId = nextId;
         Voters = [.. Members.Where(m => m.IsVoter).Select(m => m.Id)];

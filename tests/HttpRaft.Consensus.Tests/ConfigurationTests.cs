@@ -22,7 +22,9 @@ public sealed class ConfigurationTests
     [Fact]
     public void A_configuration_lists_each_member_once()
     {
-        Assert.Throws<ArgumentException>(() => new Configuration([Voter(1), Learner(1)], nextId: 2));
+        var refused = Assert.Throws<ArgumentException>(() => new Configuration([Voter(1), Learner(1)], nextId: 2));
+        Assert.StartsWith("A configuration lists each member once.", refused.Message, StringComparison.Ordinal);
+        Assert.Equal("members", refused.ParamName);
     }
 
     [Fact]
