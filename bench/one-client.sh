@@ -64,10 +64,11 @@ print(f"leader: heartbeat round trip to the followers (loop to loop) mean {rtt:.
 # A follower sends the leader only acknowledgements (46-byte frames) and heartbeat answers (29 bytes), one per heartbeat.
 def delta(node, metric):
     return sum(after[k] - before.get(k, 0) for k in after if k[0] == node and k[1].startswith(metric))
-for node in sorted({k[0] for k in after} - {leader}):
+followers = sorted({k[0] for k in after} - {leader})
+beats_each = n / max(len(followers), 1)  # heartbeat answers per follower: the round trips counted above
+for node in followers:
     fsyncs = delta(node, "httpraft_disk_wal_fsync_duration_seconds_count")
     sent = delta(node, "httpraft_network_peer_sent_bytes")
-    _, beats = mean(leader, "httpraft_network_peer_round_trip_time_seconds")
-    acks = max(0.0, sent - 29 * beats / 2) / 46
+    acks = max(0.0, sent - 29 * beats_each) / 46
     print(f"follower {node}: about {acks:.0f} acknowledgements for {fsyncs:.0f} fsyncs ({acks / max(fsyncs, 1):.2f} per fsync)")
 PY

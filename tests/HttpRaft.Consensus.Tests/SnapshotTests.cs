@@ -106,10 +106,7 @@ public sealed class SnapshotTests
     [Fact]
     public void A_snapshot_this_node_has_already_committed_changes_nothing()
     {
-        var cluster = Cluster.Create(3);
-        var leader = cluster.Elect(0);
-        for (var i = 0; i < 5; i++) leader.Raft.Propose(Logs.Payload($"e{i}"));
-        cluster.Stabilize();
+        var (cluster, leader) = ClusterWithEntries(5);
         var snapshot = leader.Compact(leader.Raft.CommitIndex - 2);
         var follower = cluster[1];
         var before = follower.PersistedLog.Shape();
@@ -255,10 +252,7 @@ public sealed class SnapshotTests
     [Fact]
     public void A_truncation_is_an_entry_every_node_applies_with_the_first_index_it_names()
     {
-        var cluster = Cluster.Create(3);
-        var leader = cluster.Elect(0);
-        for (var i = 0; i < 5; i++) leader.Raft.Propose(Logs.Payload($"e{i}"));
-        cluster.Stabilize();
+        var (cluster, leader) = ClusterWithEntries(5);
 
         var result = leader.Raft.ProposeTruncation(4);
         cluster.Stabilize();
@@ -276,10 +270,7 @@ public sealed class SnapshotTests
     public void A_snapshot_older_than_what_this_node_compacted_is_answered_once_with_its_commit_index()
     {
         // The node no longer holds the entry at the snapshot's index, so it cannot match it; its committed log stands.
-        var cluster = Cluster.Create(3);
-        var leader = cluster.Elect(0);
-        for (var i = 0; i < 5; i++) leader.Raft.Propose(Logs.Payload($"e{i}"));
-        cluster.Stabilize();
+        var (cluster, leader) = ClusterWithEntries(5);
         var old = leader.Compact(leader.Raft.CommitIndex - 3);
         var follower = cluster[1];
         follower.Compact(follower.Raft.CommitIndex);
@@ -307,6 +298,16 @@ public sealed class SnapshotTests
         Assert.Equal(snapshot.Index, Assert.Single(cluster[2].InstalledSnapshots).Index);
         var answer = Assert.Single(cluster.InFlight.OfType<AppendResponse>(), m => m.From == 2);
         Assert.Equal((true, snapshot.Index), (answer.Success, answer.Index));
+    }
+
+    /// <summary>A cluster of three with node 0 leading and <paramref name="entries"/> entries committed on every node.</summary>
+    private static (Cluster Cluster, TestNode Leader) ClusterWithEntries(int entries)
+    {
+        var cluster = Cluster.Create(3);
+        var leader = cluster.Elect(0);
+        for (var i = 0; i < entries; i++) leader.Raft.Propose(Logs.Payload($"e{i}"));
+        cluster.Stabilize();
+        return (cluster, leader);
     }
 
     /// <summary>A cluster of three with node 0 leading, <paramref name="lagging"/> cut off, and <paramref name="entries"/> committed without it.</summary>
