@@ -13,11 +13,16 @@ internal static class FuzzSettings
     /// <summary>The seed of this run: the one given in the environment, or a fresh one.</summary>
     public static string Seed { get; } = Environment.GetEnvironmentVariable("HTTPRAFT_FUZZ_SEED") is { Length: > 0 } given ? given : Gen.Seed.Single();
 
-    /// <summary><paramref name="ciDefault"/> times the <c>HTTPRAFT_FUZZ_ITERATIONS</c> multiplier (default 1).</summary>
+    /// <summary>
+    /// <paramref name="ciDefault"/> times the <c>HTTPRAFT_FUZZ_ITERATIONS</c> multiplier (default 1), at least 1 input.
+    /// A fraction shortens the run: the mutation run (tests/mutation.sh) runs the fuzz once per mutant it covers.
+    /// </summary>
     public static long Iterations(long ciDefault)
     {
         var text = Environment.GetEnvironmentVariable("HTTPRAFT_FUZZ_ITERATIONS");
-        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var factor) && factor > 0 ? ciDefault * factor : ciDefault;
+        return double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var factor) && factor > 0
+            ? Math.Max(1, (long)Math.Ceiling(ciDefault * factor))
+            : ciDefault;
     }
 
     /// <summary>The line a run prints first, so any run can be repeated.</summary>
