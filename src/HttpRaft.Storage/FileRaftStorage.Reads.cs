@@ -22,7 +22,9 @@ public sealed partial class FileRaftStorage
         var offsets = new List<long>();
         long bytes = 0;
         var index = low;
-        while (true)
+        // for (;;) and the run tested for null on a line of its own, not while (true) and a pattern: Stryker can then
+        // mutate this method (its mutants of those two forms do not compile, and it dropped every mutant here).
+        for (;;)
         {
             SegmentFile? segment = null;
             offsets.Clear();
@@ -45,7 +47,8 @@ public sealed partial class FileRaftStorage
                 index++;
                 continue;
             }
-            if (TryReadRun(segment, offsets, index) is not { } run) continue;
+            var run = TryReadRun(segment, offsets, index);
+            if (run is null) continue;
             foreach (var entry in run)
             {
                 if (!TryTake(entry, result, ref bytes, maxBytes)) return result;
