@@ -59,6 +59,38 @@ public sealed class CheckQuorumTests
     }
 
     [Fact]
+    public void A_leader_that_steps_down_for_lack_of_quorum_sends_and_proposes_nothing_more_on_that_tick()
+    {
+        // Dissertation §6.2: once the check finds no majority the node is a follower, and a follower appends nothing of
+        // its own. The step-down tick is also a heartbeat tick, the one at which a leader promotes a caught-up learner:
+        // that promotion must not be written into the log of a node that no longer leads.
+        var cluster = Cluster.Create(3);
+        var leader = cluster.Elect(0);
+        var learner = cluster.AddNode();
+        cluster.Isolate(learner.Id);
+        leader.Raft.ProposeChange(new MembershipChange.AddLearner("node-3", PromoteWhenCaughtUp: true));
+        cluster.Stabilize(); // The voters hold and commit the learner's addition; the learner has nothing yet.
+        var stepDownTick = 2 * ElectionTicks; // The first check counts the voters' answers above; the second finds none.
+        Assert.Equal(0, stepDownTick % cluster.Options.HeartbeatTicks);
+        cluster.Recover();
+        cluster.Cut(leader.Id, 1);
+        cluster.Cut(leader.Id, 2);
+        cluster.Tick(leader.Id, stepDownTick - 2); // Nothing is delivered: the learner stays behind at every heartbeat.
+        cluster.Stabilize(); // The learner catches up just before the step-down tick.
+        cluster.Tick(leader.Id);
+        Assert.Equal(Role.Leader, leader.Role);
+        Assert.Equal(leader.Raft.LastIndex, leader.Status.Followers[learner.Id].MatchIndex);
+        var lastIndex = leader.Raft.LastIndex;
+
+        cluster.Tick(leader.Id);
+
+        Assert.Equal(Role.Follower, leader.Role);
+        Assert.Empty(cluster.InFlight);
+        Assert.Equal(lastIndex, leader.Raft.LastIndex);
+        Assert.Equal(MemberRole.Learner, leader.Raft.Configuration.Find(learner.Id)!.Role);
+    }
+
+    [Fact]
     public void A_follower_that_heard_from_its_leader_recently_ignores_a_higher_term_vote_request()
     {
         // Dissertation §6.2 (leader lease) and §4.2.3: a server within the minimum election timeout of hearing from a

@@ -271,6 +271,41 @@ public sealed class FlowControlTests
     }
 
     [Fact]
+    public void A_commit_index_a_heartbeat_told_a_paused_follower_is_not_sent_again_at_its_next_acknowledgement()
+    {
+        // A heartbeat tells each follower the commit index up to what it is known to hold, paused or not, and the
+        // leader remembers that it did: the follower's next acknowledgement, which moves no commit index, needs no
+        // append to repeat it. With one message in flight allowed, node 1 holds x but is paused behind y's append
+        // when x commits, so the heartbeat is the only message that tells it.
+        var cluster = Cluster.Create(5, ClusterOptions.Default with { MaxInflightMessages = 1 });
+        var leader = cluster.Elect(0);
+        leader.Raft.Propose(Logs.Payload("x"));
+        cluster.HandleReady(0);
+        var x = leader.Raft.LastIndex;
+        leader.Raft.Propose(Logs.Payload("y"));
+        cluster.HandleReady(0);
+        cluster.DeliverWhere(m => m is AppendRequest { To: 1 });
+        cluster.DeliverWhere(m => m is AppendResponse { From: 1 }); // Frees node 1's window: y's append goes out.
+        var yToNode1 = cluster.Take(m => m is AppendRequest { To: 1 });
+        cluster.DeliverWhere(m => m is AppendRequest { To: 2 });
+        cluster.DeliverWhere(m => m is AppendResponse { From: 2 }); // Nodes 0, 1 and 2 hold x: it commits.
+        Assert.Equal(x, leader.Raft.CommitIndex);
+        Assert.DoesNotContain(cluster.InFlight, m => m.To == 1);
+
+        cluster.Tick(leader.Id, cluster.Options.HeartbeatTicks);
+        var heartbeat = Assert.IsType<Heartbeat>(Assert.Single(cluster.Take(m => m is Heartbeat { To: 1 })));
+        Assert.Equal(x, heartbeat.Commit); // Node 1's match index, which has reached the commit index.
+        cluster.Deliver(heartbeat);
+        cluster.Drop(m => m is HeartbeatResponse { From: 1 }); // Its answer would reopen the window by itself; here y's does.
+        foreach (var append in yToNode1) cluster.Deliver(append);
+        cluster.DeliverWhere(m => m is AppendResponse { From: 1 });
+
+        Assert.Equal((x, x), (leader.Raft.CommitIndex, cluster[1].Raft.CommitIndex));
+        Assert.Equal(leader.Raft.LastIndex, leader.Status.Followers[1].MatchIndex);
+        Assert.DoesNotContain(cluster.InFlight, m => m.To == 1);
+    }
+
+    [Fact]
     public void An_acknowledgement_from_before_a_snapshot_was_sent_does_not_move_replication()
     {
         // Node 2 missed y and the leader compacted it away, so node 2 is being sent the snapshot. x's append, delayed,

@@ -371,6 +371,36 @@ public sealed class SnapshotTests
         Assert.True(leader.Status.Followers[2].RecentActive);
     }
 
+    [Fact]
+    public void A_follower_that_receives_only_snapshot_pieces_for_longer_than_an_election_timeout_does_not_campaign()
+    {
+        // §5.2: a follower stays a follower while it receives valid messages from the leader, and a snapshot piece is
+        // one. Every heartbeat to node 2 is lost here, so the pieces of a long transfer are all it hears.
+        var (cluster, leader) = ClusterWithLaggingFollower(2, entries: 20, SmallMessages);
+        leader.Compact(leader.Raft.CommitIndex, new byte[10_000]);
+        cluster.Recover();
+        StartTransfer(cluster, leader);
+        cluster.Ignore(m => m is Heartbeat { To: 2 });
+        var follower = cluster[2];
+        var term = follower.Term;
+        var heard = cluster.Delivered.Count;
+
+        var ticks = 0;
+        for (; follower.InstalledSnapshots.Count == 0; ticks++)
+        {
+            Assert.True(ticks < 100 * cluster.Options.ElectionTicks, "the snapshot was never installed");
+            Assert.Equal(Role.Follower, follower.Role);
+            cluster.Tick(leader.Id);
+            cluster.Tick(follower.Id);
+            cluster.DeliverWhere(_ => true);
+        }
+
+        Assert.True(ticks > 2 * cluster.Options.ElectionTicks, $"the transfer took only {ticks} ticks"); // Past any randomized timeout.
+        Assert.All(cluster.Delivered.Skip(heard).Where(m => m.To == follower.Id), m => Assert.IsType<SnapshotChunk>(m));
+        Assert.DoesNotContain(cluster.Delivered, m => m is VoteRequest { From: 2 });
+        Assert.Equal((Role.Follower, term), (follower.Role, follower.Term));
+    }
+
     /// <summary>
     /// Node 2 lags behind a leader that compacted its log into a snapshot of several pieces: sends node 2 the first
     /// piece and returns node 2's acknowledgement of it, still in flight.
