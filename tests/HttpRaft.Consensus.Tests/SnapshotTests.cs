@@ -352,10 +352,7 @@ public sealed class SnapshotTests
     public void A_follower_that_only_answers_snapshot_pieces_counts_as_active_for_check_quorum()
     {
         // Dissertation §6.2: any answer shows the follower is there; a long transfer must not make it look gone.
-        var (cluster, leader) = ClusterWithLaggingFollower(2, entries: 20, SmallMessages);
-        leader.Compact(leader.Raft.CommitIndex, new byte[1_000]);
-        cluster.Recover();
-        StartTransfer(cluster, leader);
+        var (cluster, leader) = TransferUnderWay(hostBytes: 1_000);
         var piece = cluster.Take(m => m is SnapshotChunk);
         for (var tick = 0; tick < cluster.Options.ElectionTicks; tick++)
         {
@@ -376,10 +373,7 @@ public sealed class SnapshotTests
     {
         // §5.2: a follower stays a follower while it receives valid messages from the leader, and a snapshot piece is
         // one. Every heartbeat to node 2 is lost here, so the pieces of a long transfer are all it hears.
-        var (cluster, leader) = ClusterWithLaggingFollower(2, entries: 20, SmallMessages);
-        leader.Compact(leader.Raft.CommitIndex, new byte[10_000]);
-        cluster.Recover();
-        StartTransfer(cluster, leader);
+        var (cluster, leader) = TransferUnderWay(hostBytes: 10_000);
         cluster.Ignore(m => m is Heartbeat { To: 2 });
         var follower = cluster[2];
         var term = follower.Term;
@@ -407,12 +401,22 @@ public sealed class SnapshotTests
     /// </summary>
     private static (Cluster Cluster, SnapshotChunkResponse FirstAck) TransferWithFirstPieceAcknowledged()
     {
-        var (cluster, leader) = ClusterWithLaggingFollower(2, entries: 20, SmallMessages);
-        leader.Compact(leader.Raft.CommitIndex, new byte[1_000]);
-        cluster.Recover();
-        StartTransfer(cluster, leader);
+        var (cluster, _) = TransferUnderWay(hostBytes: 1_000);
         cluster.DeliverWhere(m => m is SnapshotChunk);
         return (cluster, Assert.Single(cluster.InFlight.OfType<SnapshotChunkResponse>()));
+    }
+
+    /// <summary>
+    /// Node 2 lags behind a leader that compacted its log up to the commit index into a snapshot holding
+    /// <paramref name="hostBytes"/> of host data, sent in 256-byte pieces: the first piece is in flight, undelivered.
+    /// </summary>
+    private static (Cluster Cluster, TestNode Leader) TransferUnderWay(int hostBytes)
+    {
+        var (cluster, leader) = ClusterWithLaggingFollower(2, entries: 20, SmallMessages);
+        leader.Compact(leader.Raft.CommitIndex, new byte[hostBytes]);
+        cluster.Recover();
+        StartTransfer(cluster, leader);
+        return (cluster, leader);
     }
 
     private static (Cluster Cluster, TestNode Leader) ClusterWithLaggingFollower(int lagging, int entries, ClusterOptions? options = null)
