@@ -8,7 +8,7 @@ using static HttpRaft.Storage.Tests.DataDirectory;
 namespace HttpRaft.Storage.Tests;
 
 /// <summary>
-/// Format 2's segment header; format 1 (the data directory the previous release wrote, Fixtures/format1) read in
+/// Format 2's segment header and snapshot file; format 1 (the data directory the previous release wrote, Fixtures/format1) read in
 /// format 2's form and left beside new segments; and versions this release does not know, which stop the open.
 /// </summary>
 public sealed class FormatTests : IDisposable
@@ -217,6 +217,149 @@ public sealed class FormatTests : IDisposable
                 Assert.True(e.File == segment && e.Offset == 0, $"byte {at} bit {bit}: {e.Message}");
             }
         }
+    }
+
+    [Theory]
+    [InlineData(20)]
+    [InlineData(100)]
+    [InlineData(64 * 1024)]
+    public void A_newer_version_is_named_whatever_header_length_it_declares_from_20_bytes_to_64_KiB(int length)
+    {
+        // The file is the header alone: a header may run to the end of its file.
+        var segment = WriteSegmentFile(Header(version: 3, length));
+
+        var e = Assert.Throws<StorageFormatException>(() => SegmentHeader.Read(segment));
+
+        Assert.Equal((segment, 3L), (e.File, e.Version));
+    }
+
+    [Theory]
+    [InlineData(19, SegmentHeader.Bytes)]
+    [InlineData(64 * 1024 + 1, 70_000)]
+    [InlineData(SegmentHeader.Bytes + 1, SegmentHeader.Bytes)]
+    public void A_header_length_under_20_bytes_over_64_KiB_or_past_the_end_of_the_file_is_corruption(int length, int fileBytes)
+    {
+        var bytes = new byte[fileBytes];
+        SegmentHeader.Encode(1, reset: false).CopyTo(bytes, 0);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(12), (uint)length);
+        var segment = WriteSegmentFile(bytes);
+
+        AssertDamaged(segment, () => SegmentHeader.Read(segment), $"the segment header's length {length} is impossible");
+    }
+
+    [Theory]
+    [InlineData(8)]
+    [InlineData(15)]
+    public void A_segment_cut_inside_its_header_after_the_magic_is_corruption(int cut)
+    {
+        var segment = WriteSegmentFile(SegmentHeader.Encode(1, reset: false)[..cut]);
+
+        AssertDamaged(segment, () => SegmentHeader.Read(segment), "the segment header is cut short");
+    }
+
+    [Fact]
+    public void A_format_2_header_of_any_length_but_32_bytes_is_corruption()
+    {
+        var segment = WriteSegmentFile(Header(version: SegmentHeader.CurrentFormat, length: 36));
+
+        AssertDamaged(segment, () => SegmentHeader.Read(segment), "a format-2 segment header is 32 bytes, not 36");
+    }
+
+    [Fact]
+    public void A_segment_header_with_a_base_index_below_1_is_corruption()
+    {
+        var segment = WriteSegmentFile(Header(version: SegmentHeader.CurrentFormat, length: SegmentHeader.Bytes, baseIndex: 0));
+
+        AssertDamaged(segment, () => SegmentHeader.Read(segment), "the segment header's base index 0 is impossible");
+    }
+
+    [Theory]
+    [InlineData(1L, false)]
+    [InlineData(77L, true)]
+    public void A_segment_header_reads_back_the_base_index_and_reset_flag_it_was_written_with(long baseIndex, bool reset)
+    {
+        var segment = WriteSegmentFile(SegmentHeader.Encode(baseIndex, reset));
+
+        Assert.Equal(new SegmentHeader(SegmentHeader.CurrentFormat, SegmentHeader.Bytes, baseIndex, reset), SegmentHeader.Read(segment));
+    }
+
+    [Theory]
+    [InlineData("data length", "the snapshot says it holds 6 bytes of data but the file has room for 5")]
+    [InlineData("index", "the snapshot's index 6 and term 2 do not fit its name")]
+    [InlineData("term", "the snapshot's index 5 and term -1 do not fit its name")]
+    [InlineData("index 0", "the snapshot's index 0 and term 2 do not fit its name")]
+    [InlineData("magic", "not a snapshot file (its magic number is wrong)")]
+    [InlineData("too short", "a snapshot file cannot be 39 bytes long")]
+    [InlineData("too long", "a snapshot file cannot be 3221225472 bytes long")]
+    public void A_snapshot_file_that_does_not_hold_what_its_name_and_fields_say_is_corruption_naming_it(string damage, string problem)
+    {
+        var path = SnapshotFile.Write(dir.Path, new Snapshot(5, 2, "state"u8.ToArray()), flags: 0, sync: false, step: null);
+        var bytes = File.ReadAllBytes(path);
+        switch (damage)
+        {
+            case "data length": BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(32), 6); break;
+            case "index": BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(16), 6); break;
+            case "term": BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(24), -1); break;
+            case "index 0": BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(16), 0); break;
+            case "magic": bytes[1] = (byte)'X'; break;
+        }
+        // Checksummed again, so that the check under test is the one that catches it.
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4), Crc32.HashToUInt32(bytes.AsSpan(0, bytes.Length - 4)));
+        File.WriteAllBytes(path, bytes);
+        if (damage == "index 0") File.Move(path, path = Path.Combine(dir.Path, SnapshotFile.NameOf(0)));
+        // Cut or stretched (sparsely) past any snapshot: the length alone must stop the read, before any allocation.
+        if (damage == "too short") using (var stream = new FileStream(path, FileMode.Open)) stream.SetLength(39);
+        if (damage == "too long") using (var stream = new FileStream(path, FileMode.Open)) stream.SetLength(3L << 30);
+
+        AssertDamaged(path, () => SnapshotFile.Read(path), problem);
+    }
+
+    [Fact]
+    public void A_snapshot_file_reads_back_its_index_term_data_and_flags()
+    {
+        var path = SnapshotFile.Write(dir.Path, new Snapshot(5, 2, "state"u8.ToArray()), SnapshotFile.Installed, sync: false, step: null);
+
+        var (snapshot, flags) = SnapshotFile.Read(path);
+
+        Assert.Equal((5L, 2L, "state", SnapshotFile.Installed), (snapshot.Index, snapshot.Term, Encoding.UTF8.GetString(snapshot.Data.Span), flags));
+        Assert.Equal(SnapshotFile.NameOf(5), Path.GetFileName(path));
+    }
+
+    [Fact]
+    public void Exceptions_made_without_a_file_have_an_empty_file_name_not_null()
+    {
+        Assert.All(new[] { new StorageFormatException(), new StorageFormatException("m"), new StorageFormatException("m", new IOException()) }, e =>
+        {
+            Assert.Equal("", e.File);
+            Assert.Empty(e.ReadableVersions);
+        });
+        Assert.All(new[] { new StorageCorruptedException(), new StorageCorruptedException("m"), new StorageCorruptedException("m", new IOException()) }, e => Assert.Equal("", e.File));
+    }
+
+    /// <summary>A header as some release might write it: any version and length, checksummed in its last four bytes.</summary>
+    private static byte[] Header(uint version, int length, long baseIndex = 1)
+    {
+        var header = new byte[length];
+        SegmentHeader.Encode(baseIndex, reset: false).AsSpan(0, Math.Min(length - 4, 28)).CopyTo(header);
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(8), version);
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(12), (uint)length);
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(length - 4), Crc32.HashToUInt32(header.AsSpan(0, length - 4)));
+        return header;
+    }
+
+    private string WriteSegmentFile(byte[] bytes)
+    {
+        var path = Path.Combine(dir.Path, SegmentFile.NameOf(1));
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    /// <summary>Corruption of a whole file is reported at offset 0, with the file's name and the problem the operator reads.</summary>
+    private static void AssertDamaged(string path, Action read, string problem)
+    {
+        var e = Assert.Throws<StorageCorruptedException>(read);
+        Assert.Equal((path, 0L), (e.File, e.Offset));
+        Assert.Equal($"corrupted log: {path} at offset 0: {problem}", e.Message);
     }
 
     /// <summary>What the fixture's README lists, as format 2 reads it: tags in front of client data, keyed envelopes intact.</summary>

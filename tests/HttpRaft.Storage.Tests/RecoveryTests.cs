@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Hashing;
 using HttpRaft.Consensus;
 using static HttpRaft.Storage.Tests.DataDirectory;
 
@@ -55,7 +58,71 @@ public sealed class RecoveryTests : IDisposable
         FlipBit(dir.Segments()[0], new FileInfo(dir.Segments()[0]).Length - 1);
         using var reopened = dir.Open();
         Assert.Equal(2, reopened.LastIndex);
-        Assert.Contains($"offset {lastRecordStart}", Assert.Single(dir.Log.Warnings), StringComparison.Ordinal);
+        var warning = Assert.Single(dir.Log.Warnings);
+        Assert.Contains($"offset {lastRecordStart} (checksum mismatch in the final record)", warning, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(3, "the final record's header is cut short (3 of 8 bytes)")]
+    [InlineData(8, "the final record is cut short (0 of 23 payload bytes)")]
+    [InlineData(20, "the final record is cut short (12 of 23 payload bytes)")]
+    public void The_warning_for_a_torn_tail_says_how_much_of_the_record_was_written(int kept, string problem)
+    {
+        long lastRecordStart;
+        using (var storage = dir.Open())
+        {
+            storage.Save(null, Range(1, 2, 1), sync: true);
+            lastRecordStart = new FileInfo(dir.Segments()[0]).Length;
+            storage.Save(null, [Make(3, 1, "abcde")], sync: true);
+        }
+        using (var stream = new FileStream(dir.Segments()[0], FileMode.Open)) stream.SetLength(lastRecordStart + kept);
+
+        using var reopened = dir.Open();
+
+        Assert.Equal(2, reopened.LastIndex);
+        Assert.Contains($"offset {lastRecordStart} ({problem})", Assert.Single(dir.Log.Warnings), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("length 0", "record length is 0")]
+    [InlineData("payload bit", "checksum mismatch")]
+    [InlineData("unknown type", "record checksum matches but its contents are malformed")]
+    [InlineData("short entry", "record checksum matches but its contents are malformed")]
+    [InlineData("long hard state", "record checksum matches but its contents are malformed")]
+    [InlineData("keyed kind", "record checksum matches but its contents are malformed")]
+    [InlineData("undefined kind", "record checksum matches but its contents are malformed")]
+    public void A_damaged_record_before_the_last_is_corruption_saying_what_is_wrong_with_it(string damage, string problem)
+    {
+        var middle = damage switch
+        {
+            "length 0" => new byte[RecordFrame.HeaderBytes],
+            "payload bit" => Flipped(Framed(Make(2, 1)), RecordFrame.HeaderBytes + RecordFrame.EntryPayloadHeader),
+            "unknown type" => Checksummed([3, .. Payload(Make(2, 1))[1..]]),
+            "short entry" => Checksummed(Payload(Make(2, 1))[..(RecordFrame.EntryPayloadHeader - 1)]),
+            "long hard state" => Checksummed([(byte)RecordType.HardState, .. new byte[RecordFrame.HardStatePayload]]),
+            "keyed kind" => Checksummed(WithKind(Payload(Make(2, 1)), LegacyEntry.KeyedKind)),
+            _ => Checksummed(WithKind(Payload(Make(2, 1)), 200)),
+        };
+        var segment = WriteSegment(Framed(Make(1, 1)), middle, Framed(Make(3, 1)));
+        var middleStart = SegmentHeader.Bytes + Framed(Make(1, 1)).Length;
+
+        var e = Assert.Throws<StorageCorruptedException>(() => dir.Open());
+
+        Assert.Equal((segment, (long)middleStart), (e.File, e.Offset));
+        Assert.EndsWith($"at offset {middleStart}: {problem}", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_length_run_past_the_end_of_the_file_is_corruption_even_when_only_an_entry_with_no_data_follows()
+    {
+        // The smallest record there is (an entry with no data) still counts as a valid record after the damage.
+        var middle = Framed(Make(2, 1));
+        BinaryPrimitives.WriteUInt32LittleEndian(middle, 1_000_000);
+        var segment = WriteSegment(Framed(Make(1, 1)), middle, Framed(Entry.NoOp(3, 1)));
+
+        var e = Assert.Throws<StorageCorruptedException>(() => dir.Open());
+
+        Assert.Equal((segment, (long)SegmentHeader.Bytes + Framed(Make(1, 1)).Length), (e.File, e.Offset));
     }
 
     [Fact]
@@ -163,6 +230,46 @@ public sealed class RecoveryTests : IDisposable
         Assert.Equal(segments[2], e.File);
         Assert.Equal(0, e.Offset);
         Assert.Contains("gap", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Replaces the log by one segment holding <paramref name="records"/> as they are.</summary>
+    private string WriteSegment(params byte[][] records)
+    {
+        using (var storage = dir.Open()) storage.Save(null, [Make(1, 1)], sync: true);
+        var segment = Assert.Single(dir.Segments());
+        File.WriteAllBytes(segment, [.. SegmentHeader.Encode(1, reset: false), .. records.SelectMany(record => record)]);
+        return segment;
+    }
+
+    private static byte[] Framed(Entry entry)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        RecordFrame.WriteEntry(output, entry);
+        return output.WrittenSpan.ToArray();
+    }
+
+    private static byte[] Payload(Entry entry) => Framed(entry)[RecordFrame.HeaderBytes..];
+
+    private static byte[] WithKind(byte[] payload, byte kind)
+    {
+        payload[RecordFrame.EntryPayloadHeader - 1] = kind;
+        return payload;
+    }
+
+    /// <summary>A record framed around <paramref name="payload"/> with a checksum that matches it.</summary>
+    private static byte[] Checksummed(byte[] payload)
+    {
+        var record = new byte[RecordFrame.HeaderBytes + payload.Length];
+        BinaryPrimitives.WriteUInt32LittleEndian(record, (uint)payload.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(4), Crc32.HashToUInt32(payload));
+        payload.CopyTo(record, RecordFrame.HeaderBytes);
+        return record;
+    }
+
+    private static byte[] Flipped(byte[] bytes, int at)
+    {
+        bytes[at] ^= 0x10;
+        return bytes;
     }
 
     private static void FlipBit(string path, long offset)
