@@ -258,6 +258,16 @@ public sealed class FormatTests : IDisposable
     }
 
     [Fact]
+    public void A_segment_header_whose_checksum_fails_is_corruption_saying_so()
+    {
+        var header = SegmentHeader.Encode(5, reset: false);
+        header[16] ^= 1;
+        var segment = WriteSegmentFile(header);
+
+        AssertDamaged(segment, () => SegmentHeader.Read(segment), "segment header checksum mismatch");
+    }
+
+    [Fact]
     public void A_format_2_header_of_any_length_but_32_bytes_is_corruption()
     {
         var segment = WriteSegmentFile(Header(version: SegmentHeader.CurrentFormat, length: 36));
@@ -323,17 +333,6 @@ public sealed class FormatTests : IDisposable
 
         Assert.Equal((5L, 2L, "state", SnapshotFile.Installed), (snapshot.Index, snapshot.Term, Encoding.UTF8.GetString(snapshot.Data.Span), flags));
         Assert.Equal(SnapshotFile.NameOf(5), Path.GetFileName(path));
-    }
-
-    [Fact]
-    public void Exceptions_made_without_a_file_have_an_empty_file_name_not_null()
-    {
-        Assert.All(new[] { new StorageFormatException(), new StorageFormatException("m"), new StorageFormatException("m", new IOException()) }, e =>
-        {
-            Assert.Equal("", e.File);
-            Assert.Empty(e.ReadableVersions);
-        });
-        Assert.All(new[] { new StorageCorruptedException(), new StorageCorruptedException("m"), new StorageCorruptedException("m", new IOException()) }, e => Assert.Equal("", e.File));
     }
 
     /// <summary>A header as some release might write it: any version and length, checksummed in its last four bytes.</summary>

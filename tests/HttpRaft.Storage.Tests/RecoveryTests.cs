@@ -62,6 +62,44 @@ public sealed class RecoveryTests : IDisposable
         Assert.Contains($"offset {lastRecordStart} (checksum mismatch in the final record)", warning, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Appends_after_a_cut_torn_tail_follow_the_last_whole_record()
+    {
+        using (var storage = dir.Open()) storage.Save(null, Range(1, 3, 1), sync: true);
+        var segment = dir.Segments()[0];
+        using (var stream = new FileStream(segment, FileMode.Open)) stream.SetLength(stream.Length - 1);
+        using (var reopened = dir.Open()) reopened.Save(null, [Make(3, 2, "after the cut")], sync: true);
+
+        using var again = dir.Open();
+
+        RoundTripTests.AssertHolds(again, [.. Range(1, 2, 1), Make(3, 2, "after the cut")], HardState.Empty);
+        Assert.Single(dir.Log.Warnings);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_torn_final_record_whose_data_looks_like_a_record_that_is_not_valid_is_still_torn(bool checksummed)
+    {
+        // Only a whole record whose checksum matches and whose contents are well formed proves the damage is not a tear.
+        var fake = checksummed
+            ? Checksummed([9, .. Payload(Make(9, 1))[1..]])
+            : Framed(Make(9, 1));
+        if (!checksummed) BinaryPrimitives.WriteUInt32LittleEndian(fake.AsSpan(4), 0xDEADBEEF);
+        using (var storage = dir.Open())
+        {
+            storage.Save(null, Range(1, 2, 1), sync: true);
+            storage.Save(null, [Entry.Normal(3, 1, (byte[])[.. fake, .. "padding"u8])], sync: true);
+        }
+        var segment = dir.Segments()[0];
+        using (var stream = new FileStream(segment, FileMode.Open)) stream.SetLength(stream.Length - 1);
+
+        using var reopened = dir.Open();
+
+        Assert.Equal(2, reopened.LastIndex);
+        Assert.Single(dir.Log.Warnings);
+    }
+
     [Theory]
     [InlineData(3, "the final record's header is cut short (3 of 8 bytes)")]
     [InlineData(8, "the final record is cut short (0 of 23 payload bytes)")]

@@ -184,6 +184,9 @@ public sealed class RoundTripTests : IDisposable
         File.WriteAllText(Path.Combine(dir.Path, "wal-x.seg.tmp"), "junk");
         using var reopened = dir.Open();
         AssertHolds(reopened, Range(1, 2, 3), new HardState(3, 1, 2));
+        // Recovery deletes only the temporary files it names itself; another program's are not its to delete.
+        Assert.True(File.Exists(Path.Combine(dir.Path, "hardstate.tmp")));
+        Assert.True(File.Exists(Path.Combine(dir.Path, "wal-x.seg.tmp")));
     }
 
     internal static void AssertHolds(FileRaftStorage storage, IReadOnlyList<Entry> expected, HardState hardState)
