@@ -335,6 +335,17 @@ public sealed class FormatTests : IDisposable
         Assert.Equal(SnapshotFile.NameOf(5), Path.GetFileName(path));
     }
 
+    [Fact]
+    public void A_snapshot_written_at_the_index_of_one_on_disk_replaces_it()
+    {
+        // A compaction may repeat the held snapshot's index (with the state serialized again).
+        SnapshotFile.Write(dir.Path, new Snapshot(5, 2, "first"u8.ToArray()), flags: 0, sync: false, step: null);
+
+        var path = SnapshotFile.Write(dir.Path, new Snapshot(5, 2, "again"u8.ToArray()), flags: 0, sync: false, step: null);
+
+        Assert.Equal("again", Encoding.UTF8.GetString(SnapshotFile.Read(path).Snapshot.Data.Span));
+    }
+
     /// <summary>A header as some release might write it: any version and length, checksummed in its last four bytes.</summary>
     private static byte[] Header(uint version, int length, long baseIndex = 1)
     {
