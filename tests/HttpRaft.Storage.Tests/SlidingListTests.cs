@@ -62,8 +62,7 @@ public sealed class SlidingListTests
     [Fact]
     public void Dropping_most_of_a_large_list_gives_its_array_back()
     {
-        var list = new SlidingList<long>();
-        for (var i = 0; i < 1_000_000; i++) list.Add(i);
+        var list = Numbers(1_000_000);
 
         list.RemoveFirst(999_990);
 
@@ -75,8 +74,7 @@ public sealed class SlidingListTests
     [Fact]
     public void Cutting_most_of_a_large_list_from_the_end_gives_its_array_back()
     {
-        var list = new SlidingList<long>();
-        for (var i = 0; i < 1_000_000; i++) list.Add(i);
+        var list = Numbers(1_000_000);
 
         list.RemoveFrom(10);
 
@@ -115,6 +113,17 @@ public sealed class SlidingListTests
 
         list.RemoveFirst(100);
         Assert.Equal(0, list.Count);
+    }
+
+    [Fact]
+    public void A_list_emptied_from_the_front_fills_its_array_from_the_start_again()
+    {
+        var list = Numbers(1);
+        list.RemoveFirst(1);
+
+        for (var i = 0; i < 4; i++) list.Add(i);
+
+        Assert.Equal((4, 4), (list.Count, list.Capacity));
     }
 
     [Fact]
