@@ -51,6 +51,16 @@ public sealed class ConcurrencyTests : IDisposable
     }
 
     [Fact]
+    public void An_open_that_fails_on_what_it_finds_releases_the_directory()
+    {
+        using (var storage = dir.Open()) storage.Save(new HardState(2, 0, 9), [Make(1, 1)], sync: true);
+
+        // Were the lock kept, the second attempt would report the directory in use instead.
+        Assert.Throws<StorageCorruptedException>(() => dir.Open());
+        Assert.Throws<StorageCorruptedException>(() => dir.Open());
+    }
+
+    [Fact]
     public void The_lock_file_holds_the_owner_process_id_and_nothing_left_from_before()
     {
         File.WriteAllText(Path.Combine(dir.Path, "LOCK"), "a much longer line left by an earlier owner\n");

@@ -29,6 +29,23 @@ public sealed class StorageOptionsTests : IDisposable
         Assert.Equal(0, storage.LastIndex);
     }
 
+    [Fact]
+    public void Missing_options_are_refused()
+    {
+        Assert.Throws<ArgumentNullException>(() => new FileRaftStorage(null!));
+    }
+
+    [Fact]
+    public void A_missing_data_directory_is_created_with_its_parents()
+    {
+        var nested = Path.Combine(dir.Path, "a", "b");
+
+        using var storage = new FileRaftStorage(new StorageOptions { Directory = nested });
+
+        Assert.Equal(nested, storage.DirectoryPath);
+        Assert.True(File.Exists(Path.Combine(nested, "LOCK")));
+    }
+
     [Theory]
     [InlineData(-1, 0)]
     [InlineData(0, -1)]
