@@ -106,11 +106,8 @@ public sealed class ConcurrencyTests : IDisposable
     [Fact]
     public void A_compaction_syncs_the_snapshot_file_and_directory_and_the_directory_once_per_deleted_segment()
     {
-        using var storage = dir.Open(segmentBytes: 128);
-        foreach (var chunk in Range(1, 20, 1).Chunk(3)) storage.Save(null, chunk, sync: true);
-        storage.Save(new HardState(1, 0, 20), [], sync: true);
+        using var storage = WrittenInSegments(commit: 20);
         var (segments, syncs) = (storage.SegmentCount, storage.SyncCount);
-        Assert.True(segments >= 5, $"{segments} segments");
 
         // The commit index is the snapshot's already: no hard-state record is written.
         storage.Compact(new Snapshot(20, 1, default));
@@ -134,9 +131,7 @@ public sealed class ConcurrencyTests : IDisposable
     [Fact]
     public void An_install_syncs_the_snapshot_the_closed_segment_the_reset_segment_and_the_directory_per_deleted_segment()
     {
-        using var storage = dir.Open(segmentBytes: 128);
-        foreach (var chunk in Range(1, 20, 1).Chunk(3)) storage.Save(null, chunk, sync: true);
-        storage.Save(new HardState(1, 0, 5), [], sync: true);
+        using var storage = WrittenInSegments(commit: 5);
         var (segments, syncs) = (storage.SegmentCount, storage.SyncCount);
 
         storage.InstallSnapshot(new Snapshot(30, 2, default));
@@ -223,6 +218,16 @@ public sealed class ConcurrencyTests : IDisposable
     }
 
     /// <summary>What is wrong with a page read from <paramref name="low"/>: entries out of order, or not the text written for them.</summary>
+    /// <summary>Entries 1..20 synced three a save into segments of 128 bytes (one each), then a hard state with <paramref name="commit"/> in the last.</summary>
+    private FileRaftStorage WrittenInSegments(long commit)
+    {
+        var storage = dir.Open(segmentBytes: 128);
+        foreach (var chunk in Range(1, 20, 1).Chunk(3)) storage.Save(null, chunk, sync: true);
+        storage.Save(new HardState(1, 0, commit), [], sync: true);
+        Assert.True(storage.SegmentCount >= 5, $"{storage.SegmentCount} segments");
+        return storage;
+    }
+
     private static IEnumerable<string> Problems(IReadOnlyList<Entry> page, long low, bool exactlyFromLow)
     {
         for (var i = 0; i < page.Count; i++)

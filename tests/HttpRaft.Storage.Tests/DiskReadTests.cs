@@ -60,29 +60,19 @@ public sealed class DiskReadTests : IDisposable
         Assert.Equal($"corrupted log: {dir.Segments()[0]} at offset {RecordOffset(2)}: entry 2's record fails its checksum or is not entry 2", e.Message);
     }
 
-    [Fact]
-    public void A_record_cut_short_on_disk_is_reported_with_file_and_offset()
+    [Theory]
+    [InlineData(RecordFrame.HeaderBytes + 5, "entry 3's record is cut short")]
+    [InlineData(RecordFrame.HeaderBytes - 1, "entry 3's record header is cut short")]
+    public void A_record_cut_short_on_disk_is_reported_with_file_and_offset(int kept, string problem)
     {
         using var storage = dir.Open(cacheEntries: 0);
         Written(storage, 3);
-        Truncate(RecordOffset(3) + RecordFrame.HeaderBytes + 5);
+        Truncate(RecordOffset(3) + kept);
 
         var e = Assert.Throws<StorageCorruptedException>(() => storage.ReadRange(3, 4));
 
-        Assert.Equal($"corrupted log: {dir.Segments()[0]} at offset {RecordOffset(3)}: entry 3's record is cut short", e.Message);
+        Assert.Equal($"corrupted log: {dir.Segments()[0]} at offset {RecordOffset(3)}: {problem}", e.Message);
         Assert.Equal(2, storage.ReadRange(1, 3).Count);
-    }
-
-    [Fact]
-    public void A_record_header_cut_short_on_disk_is_reported_with_file_and_offset()
-    {
-        using var storage = dir.Open(cacheEntries: 0);
-        Written(storage, 3);
-        Truncate(RecordOffset(3) + RecordFrame.HeaderBytes - 1);
-
-        var e = Assert.Throws<StorageCorruptedException>(() => storage.ReadRange(3, 4));
-
-        Assert.Equal($"corrupted log: {dir.Segments()[0]} at offset {RecordOffset(3)}: entry 3's record header is cut short", e.Message);
     }
 
     [Fact]
