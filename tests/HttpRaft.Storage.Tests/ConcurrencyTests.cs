@@ -51,6 +51,112 @@ public sealed class ConcurrencyTests : IDisposable
     }
 
     [Fact]
+    public void An_open_that_fails_on_what_it_finds_releases_the_directory()
+    {
+        using (var storage = dir.Open()) storage.Save(new HardState(2, 0, 9), [Make(1, 1)], sync: true);
+
+        // Were the lock kept, the second attempt would report the directory in use instead.
+        Assert.Throws<StorageCorruptedException>(() => dir.Open());
+        Assert.Throws<StorageCorruptedException>(() => dir.Open());
+    }
+
+    [Fact]
+    public void The_lock_file_holds_the_owner_process_id_and_nothing_left_from_before()
+    {
+        File.WriteAllText(Path.Combine(dir.Path, "LOCK"), "a much longer line left by an earlier owner\n");
+
+        using (dir.Open()) { }
+
+        Assert.Equal($"{Environment.ProcessId}\n", File.ReadAllText(Path.Combine(dir.Path, "LOCK")));
+    }
+
+    [Fact]
+    public void A_disposed_storage_refuses_every_operation()
+    {
+        var storage = dir.Open();
+        storage.Save(null, Range(1, 3, 1), sync: true);
+        storage.Dispose();
+        storage.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => storage.Save(null, [Make(4, 1)], sync: true));
+        Assert.Throws<ObjectDisposedException>(() => storage.ReadRange(1, 4));
+        Assert.Throws<ObjectDisposedException>(() => storage.Entries(1, 4, long.MaxValue));
+        Assert.Throws<ObjectDisposedException>(() => storage.Segments());
+        Assert.Throws<ObjectDisposedException>(() => storage.Compact(new Snapshot(2, 1, default)));
+        Assert.Throws<ObjectDisposedException>(() => storage.InstallSnapshot(new Snapshot(9, 1, default)));
+    }
+
+    [Fact]
+    public void A_synced_save_that_rolls_syncs_the_closed_segment_the_new_one_and_its_directory_then_the_save()
+    {
+        using var storage = dir.Open(segmentBytes: 128);
+        var seen = new List<double>();
+        storage.SyncTimed = seen.Add;
+
+        // The first segment: its file and directory synced as it is created, then the save's own fsync.
+        storage.Save(null, Range(1, 4, 1), sync: true);
+        Assert.Equal((1, 3L, 1), (storage.SegmentCount, storage.SyncCount, seen.Count));
+
+        storage.Save(null, Range(5, 5, 1), sync: true);
+
+        Assert.Equal((2, 3L + 1 + 2 + 1, 3), (storage.SegmentCount, storage.SyncCount, seen.Count));
+        Assert.All(seen, seconds => Assert.True(seconds >= 0));
+    }
+
+    [Fact]
+    public void A_compaction_syncs_the_snapshot_file_and_directory_and_the_directory_once_per_deleted_segment()
+    {
+        using var storage = WrittenInSegments(commit: 20);
+        var (segments, syncs) = (storage.SegmentCount, storage.SyncCount);
+
+        // The commit index is the snapshot's already: no hard-state record is written.
+        storage.Compact(new Snapshot(20, 1, default));
+
+        Assert.Equal(1, storage.SegmentCount);
+        Assert.Equal(syncs + 2 + (segments - 1), storage.SyncCount);
+    }
+
+    [Fact]
+    public void A_compaction_below_the_commit_index_within_one_segment_costs_only_the_snapshot_syncs()
+    {
+        using var storage = dir.Open();
+        storage.Save(new HardState(1, 0, 5), Range(1, 10, 1), sync: true);
+        var syncs = storage.SyncCount;
+
+        storage.Compact(new Snapshot(3, 1, default));
+
+        Assert.Equal(syncs + 2, storage.SyncCount);
+    }
+
+    [Fact]
+    public void An_install_syncs_the_snapshot_the_closed_segment_the_reset_segment_and_the_directory_per_deleted_segment()
+    {
+        using var storage = WrittenInSegments(commit: 5);
+        var (segments, syncs) = (storage.SegmentCount, storage.SyncCount);
+
+        storage.InstallSnapshot(new Snapshot(30, 2, default));
+
+        // Snapshot file and directory, the closed segment, the reset segment and directory, then one per deletion;
+        // the hard state is in the reset segment already, so it is not copied forward.
+        Assert.Equal(1, storage.SegmentCount);
+        Assert.Equal(syncs + 2 + 1 + 2 + segments, storage.SyncCount);
+    }
+
+    [Fact]
+    public void Never_policy_issues_no_fsync_for_rolls_compactions_or_installs()
+    {
+        using var storage = dir.Open(segmentBytes: 128, fsync: FsyncPolicy.Never);
+        var timed = 0;
+        storage.SyncTimed = _ => timed++;
+        foreach (var chunk in Range(1, 20, 1).Chunk(3)) storage.Save(new HardState(1, 0, chunk[0].Index), chunk, sync: true);
+        storage.Compact(new Snapshot(10, 1, default));
+        storage.InstallSnapshot(new Snapshot(30, 2, default));
+
+        Assert.Equal((0L, 0), (storage.SyncCount, timed));
+        Assert.Equal(FsyncPolicy.Never, storage.Fsync);
+    }
+
+    [Fact]
     public async Task Readers_see_only_whole_consecutive_entries_while_the_writer_appends_and_rolls()
     {
         using var storage = dir.Open(segmentBytes: 4096, cacheEntries: 64);
@@ -112,6 +218,16 @@ public sealed class ConcurrencyTests : IDisposable
     }
 
     /// <summary>What is wrong with a page read from <paramref name="low"/>: entries out of order, or not the text written for them.</summary>
+    /// <summary>Entries 1..20 synced three a save into segments of 128 bytes (one each), then a hard state with <paramref name="commit"/> in the last.</summary>
+    private FileRaftStorage WrittenInSegments(long commit)
+    {
+        var storage = dir.Open(segmentBytes: 128);
+        foreach (var chunk in Range(1, 20, 1).Chunk(3)) storage.Save(null, chunk, sync: true);
+        storage.Save(new HardState(1, 0, commit), [], sync: true);
+        Assert.True(storage.SegmentCount >= 5, $"{storage.SegmentCount} segments");
+        return storage;
+    }
+
     private static IEnumerable<string> Problems(IReadOnlyList<Entry> page, long low, bool exactlyFromLow)
     {
         for (var i = 0; i < page.Count; i++)

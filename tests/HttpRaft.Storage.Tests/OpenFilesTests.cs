@@ -60,5 +60,41 @@ public sealed class OpenFilesTests : IDisposable
         Assert.InRange(OpenDescriptors(), baseline, bound);
     }
 
+    [Fact]
+    public void A_directory_sync_leaves_no_descriptor_open()
+    {
+        DirectorySync.Sync(dir.Path);
+        var baseline = OpenDescriptors();
+
+        for (var i = 0; i < 20; i++) DirectorySync.Sync(dir.Path);
+
+        Assert.InRange(OpenDescriptors(), 0, baseline);
+    }
+
+    [Fact]
+    public void A_directory_that_cannot_be_opened_fails_the_sync_naming_it()
+    {
+        var missing = Path.Combine(dir.Path, "missing");
+
+        var e = Assert.Throws<IOException>(() => DirectorySync.Sync(missing));
+
+        Assert.StartsWith($"cannot open directory {missing} to sync it", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_shared_handle_closes_when_its_last_user_lets_go_and_takes_no_user_after()
+    {
+        var count = new OpenFileCount();
+        var handle = new SharedHandle(File.OpenHandle(Path.Combine(dir.Path, "f"), FileMode.Create, FileAccess.ReadWrite), count);
+        Assert.True(handle.TryAcquire());
+
+        handle.Release(); // the owner lets go while a reader holds it
+        Assert.Equal((1, false), (count.Value, handle.Handle.IsClosed));
+
+        handle.Release();
+        Assert.Equal((0, true), (count.Value, handle.Handle.IsClosed));
+        Assert.False(handle.TryAcquire());
+    }
+
     private static int OpenDescriptors() => Directory.GetFileSystemEntries("/proc/self/fd").Length;
 }

@@ -189,6 +189,85 @@ public sealed class RoundTripTests : IDisposable
         Assert.True(File.Exists(Path.Combine(dir.Path, "wal-x.seg.tmp")));
     }
 
+    [Fact]
+    public void An_empty_range_reads_nothing_and_a_reversed_one_is_refused()
+    {
+        using var storage = dir.Open();
+        storage.Save(null, Range(1, 10, 1), sync: true);
+
+        Assert.Empty(storage.Entries(4, 4, long.MaxValue));
+        Assert.Empty(storage.Entries(11, 11, long.MaxValue));
+        Assert.Throws<ArgumentOutOfRangeException>(() => storage.Entries(5, 4, long.MaxValue));
+        Assert.Empty(storage.ReadRange(5, 4));
+        Assert.Equal([10L], storage.ReadRange(10, 11).Select(e => e.Index));
+    }
+
+    [Fact]
+    public void Entries_that_are_not_consecutive_are_refused_whole()
+    {
+        using var storage = dir.Open();
+        storage.Save(null, Range(1, 2, 1), sync: true);
+
+        Assert.Throws<ArgumentException>(() => storage.Save(null, [Make(3, 1), Make(5, 1)], sync: true));
+        Assert.Throws<ArgumentException>(() => storage.Save(null, [Make(3, 1), Make(3, 1)], sync: true));
+        Assert.Throws<ArgumentException>(() => storage.Save(null, [Make(3, 1), Make(4, 1), Make(3, 1)], sync: true));
+        Assert.Equal(2, storage.LastIndex);
+    }
+
+    [Fact]
+    public void Control_entry_indexes_follow_appends_truncations_and_compactions()
+    {
+        using var storage = dir.Open();
+        storage.Save(null, [Make(1, 1), Entry.ForTruncation(2, 1, 1), Make(3, 1), Entry.ForTruncation(4, 1, 1), Entry.ForTruncation(5, 1, 1), Make(6, 1)], sync: true);
+        Assert.Equal([2L, 4L, 5L], storage.ControlEntryIndexes);
+
+        // Entry 4 is replaced by an ordinary entry: it and 5 go, 2 stays.
+        storage.Save(null, [Make(4, 2), Entry.ForTruncation(5, 2, 1)], sync: true);
+        Assert.Equal([2L, 5L], storage.ControlEntryIndexes);
+
+        // A compaction drops those it covers, the one at its index included.
+        storage.Compact(new Snapshot(2, 1, default));
+        Assert.Equal([5L], storage.ControlEntryIndexes);
+        storage.Compact(new Snapshot(5, 2, default));
+        Assert.Empty(storage.ControlEntryIndexes);
+    }
+
+    [Fact]
+    public void A_segment_that_has_reached_segment_bytes_exactly_takes_no_more_entries()
+    {
+        long full;
+        using (var storage = dir.Open())
+        {
+            storage.Save(new HardState(1, 0, 0), Range(1, 3, 1), sync: true);
+            full = new FileInfo(dir.Segments().Single()).Length;
+        }
+        using (var storage = dir.Open(segmentBytes: full + 1))
+        {
+            storage.Save(null, [Make(4, 1)], sync: true);
+            Assert.Equal(1, storage.SegmentCount);
+            full = new FileInfo(dir.Segments().Single()).Length;
+        }
+        using var reopened = dir.Open(segmentBytes: full);
+
+        reopened.Save(null, [Make(5, 1)], sync: true);
+
+        Assert.Equal(2, reopened.SegmentCount);
+        Assert.Equal(5, SegmentHeader.Read(dir.Segments()[1]).BaseIndex);
+    }
+
+    [Fact]
+    public void A_hard_state_alone_goes_to_a_full_segment_rather_than_start_one()
+    {
+        using var storage = dir.Open(segmentBytes: 1);
+        storage.Save(null, Range(1, 2, 1), sync: true);
+        Assert.Equal(1, storage.SegmentCount);
+
+        storage.Save(new HardState(2, 1, 2), [], sync: true);
+
+        Assert.Equal(1, storage.SegmentCount);
+        Assert.Equal(new HardState(2, 1, 2), storage.HardState);
+    }
+
     internal static void AssertHolds(FileRaftStorage storage, IReadOnlyList<Entry> expected, HardState hardState)
     {
         Assert.Equal(hardState, storage.HardState);

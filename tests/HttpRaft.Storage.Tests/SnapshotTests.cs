@@ -250,6 +250,124 @@ public sealed class SnapshotTests : IDisposable
     }
 
     [Fact]
+    public void Compacting_again_at_the_snapshot_index_replaces_its_data_in_the_same_file()
+    {
+        using (var storage = dir.Open(segmentBytes: SegmentBytes))
+        {
+            Written(storage);
+            storage.Compact(new Snapshot(12, 2, "first"u8.ToArray()));
+
+            storage.Compact(new Snapshot(12, 2, "second"u8.ToArray()));
+
+            Assert.Equal(13, storage.FirstIndex);
+            Assert.Equal(["snapshot-00000000000000000012.snap"], dir.Snapshots().Select(Path.GetFileName));
+        }
+        using var reopened = dir.Open(segmentBytes: SegmentBytes);
+        Assert.True(new Snapshot(12, 2, "second"u8.ToArray()).SameAs(reopened.Snapshot));
+    }
+
+    [Fact]
+    public void A_compaction_after_an_install_deletes_the_segments_below_it_the_install_segment_included()
+    {
+        using var storage = dir.Open(segmentBytes: SegmentBytes);
+        Written(storage);
+        storage.InstallSnapshot(new Snapshot(30, 4, default));
+        foreach (var chunk in Range(31, 50, 4).Chunk(3)) storage.Save(null, chunk, sync: true);
+        var installSegment = dir.Segments()[0];
+
+        storage.Compact(new Snapshot(48, 4, default));
+
+        Assert.DoesNotContain(installSegment, dir.Segments());
+        Assert.Equal(49, storage.FirstIndex);
+        Assert.Equal(Range(49, 50, 4), storage.ReadRange(1, 100), (a, b) => a.SameAs(b));
+        Assert.Equal(dir.Segments().Length, storage.SegmentCount);
+        Assert.True(storage.SegmentCount <= 2, $"{storage.SegmentCount} segments");
+    }
+
+    [Fact]
+    public void The_install_segment_outlives_reopening_while_entries_follow_in_later_segments()
+    {
+        var snapshot = new Snapshot(30, 4, "installed"u8.ToArray());
+        using (var storage = dir.Open(segmentBytes: 1))
+        {
+            Written(storage);
+            storage.InstallSnapshot(snapshot);
+            // Every save starts a segment: the install's holds only the hard state.
+            storage.Save(null, Range(31, 32, 4), sync: true);
+            storage.Save(null, Range(33, 34, 4), sync: true);
+        }
+        using (var reopened = dir.Open(segmentBytes: 1)) Assert.Equal(3, reopened.SegmentCount);
+
+        using var again = dir.Open(segmentBytes: 1);
+        Assert.Equal((31L, 34L), (again.FirstIndex, again.LastIndex));
+        Assert.True(snapshot.SameAs(again.Snapshot));
+        Assert.Equal(Range(31, 34, 4), again.ReadRange(1, 100), (a, b) => a.SameAs(b));
+    }
+
+    [Fact]
+    public void An_install_at_the_commit_index_itself_is_accepted()
+    {
+        using var storage = dir.Open(segmentBytes: SegmentBytes);
+        Written(storage);
+
+        storage.InstallSnapshot(new Snapshot(20, 5, default));
+
+        Assert.Equal((21L, 20L), (storage.FirstIndex, storage.LastIndex));
+        Assert.Equal(5, storage.Term(20));
+    }
+
+    [Fact]
+    public void A_snapshot_at_index_0_or_of_a_negative_term_is_refused()
+    {
+        using var storage = dir.Open(segmentBytes: SegmentBytes);
+        Written(storage);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => storage.Compact(new Snapshot(0, 0, default)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => storage.InstallSnapshot(new Snapshot(0, 0, default)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => storage.InstallSnapshot(new Snapshot(40, -1, default)));
+        Assert.Equal((1L, 20L), (storage.FirstIndex, storage.LastIndex));
+        Assert.Null(storage.Snapshot);
+        Assert.Empty(dir.Snapshots());
+    }
+
+    [Fact]
+    public void A_compaction_closes_the_read_handles_of_the_segments_it_deletes()
+    {
+        using var storage = dir.Open(segmentBytes: SegmentBytes, cacheEntries: 0);
+        Written(storage);
+        // Reading every entry from disk leaves a read handle cached for each closed segment.
+        Assert.Equal(20, storage.ReadRange(1, 100).Count);
+        Assert.True(storage.Statistics.OpenFiles >= 5, $"{storage.Statistics.OpenFiles} open files");
+
+        storage.Compact(new Snapshot(20, 3, default));
+
+        Assert.Equal(1, storage.SegmentCount);
+        Assert.Equal(1, storage.Statistics.OpenFiles);
+    }
+
+    [Fact]
+    public void Closing_a_storage_closes_its_segment_and_every_read_handle()
+    {
+        var storage = dir.Open(segmentBytes: SegmentBytes, cacheEntries: 0);
+        Written(storage);
+        Assert.Equal(20, storage.ReadRange(1, 100).Count);
+
+        storage.Dispose();
+
+        Assert.Equal(0, storage.Statistics.OpenFiles);
+    }
+
+    [Fact]
+    public void Only_the_current_segment_stays_open_once_segments_roll()
+    {
+        using var storage = dir.Open(segmentBytes: SegmentBytes);
+        Written(storage);
+        Assert.True(storage.SegmentCount >= 5, $"{storage.SegmentCount} segments");
+
+        Assert.Equal(1, storage.Statistics.OpenFiles);
+    }
+
+    [Fact]
     public void File_statistics_count_segments_bytes_and_open_files()
     {
         using var storage = dir.Open(segmentBytes: SegmentBytes);

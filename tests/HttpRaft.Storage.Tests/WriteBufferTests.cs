@@ -52,6 +52,18 @@ public sealed class WriteBufferTests : IDisposable
         AssertReadsBack(reopened, [big]);
     }
 
+    [Fact]
+    public void A_buffer_within_the_bound_is_kept_for_the_next_save()
+    {
+        // About 1 MiB of records: the buffer grows to hold them and stays that size, sparing the next catch-up batch.
+        var entries = Enumerable.Range(1, 256).Select(i => Entry.Normal(i, 1, Payload(i, 4096))).ToArray();
+        using var storage = dir.Open(cacheEntries: 0);
+
+        storage.Save(null, entries, sync: true);
+
+        Assert.InRange(storage.BatchBufferCapacity, 256 * 4096, 2 * FileRaftStorage.BatchPieceBytes);
+    }
+
     private static byte[] Payload(int index, int length)
     {
         var data = new byte[length];
