@@ -152,6 +152,8 @@ public abstract class RaftStorageContractTests : IDisposable
 
         Assert.Throws<ArgumentOutOfRangeException>(() => Storage.Entries(2, 4, long.MaxValue));
         Assert.Throws<ArgumentOutOfRangeException>(() => Storage.Entries(3, 8, long.MaxValue));
+        // A byte limit that would stop before the end of the log does not make a range past it acceptable.
+        Assert.Throws<ArgumentOutOfRangeException>(() => Storage.Entries(3, 8, 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => Storage.Entries(5, 4, long.MaxValue));
     }
 
