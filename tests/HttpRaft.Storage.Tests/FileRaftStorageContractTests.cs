@@ -40,9 +40,13 @@ public sealed class FileRaftStorageContractTests : RaftStorageContractTests
     }
 
     [Fact]
-    public void Segments_is_empty_after_an_install_until_entries_follow_the_snapshot()
+    public void Segments_is_empty_while_the_log_is_after_a_whole_log_compaction_or_an_install_until_entries_follow()
     {
         Storage.Save(null, Range(1, 10, 1), sync: true);
+
+        // The segment holding the last entry stays (it is the current one) but holds no entry of the log now.
+        Storage.Compact(new Snapshot(10, 1, default));
+        Assert.Empty(Storage.Segments());
 
         Storage.InstallSnapshot(new Snapshot(30, 2, default));
         Assert.Empty(Storage.Segments());

@@ -108,7 +108,7 @@ public abstract class RaftStorageContractTests : IDisposable
     }
 
     [Fact]
-    public void Term_is_each_stored_entrys_and_the_snapshots_for_the_entry_before_the_first()
+    public void Term_is_0_at_index_0_the_entry_term_where_one_is_stored_and_the_snapshot_term_just_before_the_first()
     {
         Storage.Save(null, [.. Range(1, 3, 1), .. Range(4, 6, 2), Make(7, 5)], sync: true);
         Assert.Equal([0L, 1L, 1L, 1L, 2L, 2L, 2L, 5L], Enumerable.Range(0, 8).Select(i => Storage.Term(i)));
@@ -179,9 +179,9 @@ public abstract class RaftStorageContractTests : IDisposable
         Storage.Save(null, Range(1, 6, 1), sync: true);
         Storage.Compact(new Snapshot(2, 1, default));
 
-        Assert.Equal([3L, 4L, 5L, 6L], Storage.ReadRange(0, 100).Select(e => e.Index));
-        Assert.Equal([4L, 5L], Storage.ReadRange(4, 6).Select(e => e.Index));
-        Assert.Equal([3L], Storage.ReadRange(1, 4).Select(e => e.Index));
+        Assert.Equal([3L, 4L, 5L, 6L], Indexes(Storage.ReadRange(0, 100)));
+        Assert.Equal([4L, 5L], Indexes(Storage.ReadRange(4, 6)));
+        Assert.Equal([3L], Indexes(Storage.ReadRange(1, 4)));
         Assert.Empty(Storage.ReadRange(1, 3));
         Assert.Empty(Storage.ReadRange(7, 100));
         Assert.Empty(Storage.ReadRange(5, 5));
@@ -252,7 +252,7 @@ public abstract class RaftStorageContractTests : IDisposable
         Storage.Compact(replacement);
 
         Assert.True(replacement.SameAs(Storage.Snapshot));
-        Assert.Equal([4L, 5L], Storage.ReadRange(1, 10).Select(e => e.Index));
+        Assert.Equal([4L, 5L], Indexes(Storage.ReadRange(1, 10)));
         Assert.Equal(1, Storage.Term(3));
     }
 
