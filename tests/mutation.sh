@@ -7,6 +7,7 @@
 #   bash tests/mutation.sh --since HEAD~1                   # only the files changed since a git ref (Stryker's --since)
 #   bash tests/mutation.sh --mutate '**/Leader.cs'          # one file (repeatable)
 #   bash tests/mutation.sh --break 90                       # exit 2 when the score is below 90 %
+#   bash tests/mutation.sh --test-filter 'FullyQualifiedName!~ModelTests'   # run only some tests (dotnet test --filter)
 #
 # The simulation runs HTTPRAFT_SIM_SEEDS seeds for every mutant it covers (it covers nearly all of them): the script
 # cuts them to --seeds (default 100). For the same reason it cuts the storage recovery fuzz to --fuzz of its CI count
@@ -29,6 +30,7 @@ fuzz_seed=4hRDgA2gX6sk8Bs31
 break_at=0
 concurrency=2
 mutate=()
+test_filter=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --project) project="$2"; shift 2 ;;
@@ -36,6 +38,7 @@ while [ $# -gt 0 ]; do
     --mutate) mutate+=("$2"); shift 2 ;;
     --seeds) seeds="$2"; shift 2 ;;
     --fuzz) fuzz="$2"; shift 2 ;;
+    --test-filter) test_filter="$2"; shift 2 ;;
     --break) break_at="$2"; shift 2 ;;
     --concurrency) concurrency="$2"; shift 2 ;;
     *) echo "unknown option $1 (see the header of $0)" >&2; exit 1 ;;
@@ -68,6 +71,7 @@ args=(--project "$name.csproj" --test-project "$root/tests/$name.Tests/$name.Tes
   --skip-version-check --break-on-initial-test-failure)
 [ -n "$since" ] && args+=("--since:$since")
 for m in "${mutate[@]}"; do args+=(--mutate "$m"); done
+[ -n "$test_filter" ] && args+=(--test-case-filter "$test_filter")
 
 rm -rf "$out"; mkdir -p "$(dirname "$out")"
 start=$(date +%s)
