@@ -102,7 +102,7 @@ public sealed class CrashTests(ITestOutputHelper output)
     {
         using var dir = Prepared();
         var snapshot = dir.Snapshots().Single();
-        FlipByte(snapshot, 20);
+        FlipBits(snapshot, 20);
 
         var e = Assert.Throws<StorageCorruptedException>(() => Open(dir));
 
@@ -117,7 +117,7 @@ public sealed class CrashTests(ITestOutputHelper output)
         var snapshot = new Snapshot(50, 2, "state at 50"u8.ToArray());
         StopAfter(dir, StorageStep.SnapshotDurable, storage => storage.Compact(snapshot));
         var newest = dir.Snapshots()[^1];
-        FlipByte(newest, 30);
+        FlipBits(newest, 30);
 
         using var reopened = Open(dir);
 
@@ -133,7 +133,7 @@ public sealed class CrashTests(ITestOutputHelper output)
         using var dir = Prepared();
         StopAfter(dir, StorageStep.SnapshotDurable, storage => storage.Compact(new Snapshot(50, 2, default)));
         var newest = dir.Snapshots()[^1];
-        FlipByte(newest, 30);
+        FlipBits(newest, 30);
         File.Delete(dir.Segments()[0]); // as if the compaction's deletions had begun
 
         var e = Assert.Throws<StorageCorruptedException>(() => Open(dir));
@@ -235,13 +235,6 @@ public sealed class CrashTests(ITestOutputHelper output)
         Assert.Equal(snapshot.Term, storage.Term(snapshot.Index));
         Assert.Equal(entries, storage.ReadRange(1, long.MaxValue), (a, b) => a.SameAs(b));
         Assert.Equal(hardState, storage.HardState);
-    }
-
-    private static void FlipByte(string path, int offset)
-    {
-        var bytes = File.ReadAllBytes(path);
-        bytes[offset] ^= 0x40;
-        File.WriteAllBytes(path, bytes);
     }
 
     private sealed class SimulatedCrash : Exception;

@@ -31,6 +31,33 @@ internal sealed class DataDirectory : IDisposable
         foreach (var file in Directory.GetFiles(source, "wal-*.seg")) File.Copy(file, System.IO.Path.Combine(Path, System.IO.Path.GetFileName(file)));
     }
 
+    /// <summary>XORs the byte at <paramref name="offset"/> of <paramref name="path"/> with <paramref name="mask"/>; works while storage holds the file open.</summary>
+    public static void FlipBits(string path, long offset, byte mask = 0x40)
+    {
+        var one = new byte[1];
+        using var handle = OpenShared(path);
+        RandomAccess.Read(handle, one, offset);
+        one[0] ^= mask;
+        RandomAccess.Write(handle, one, offset);
+    }
+
+    /// <summary>Writes <paramref name="bytes"/> over <paramref name="path"/> at <paramref name="offset"/>; works while storage holds the file open.</summary>
+    public static void Overwrite(string path, long offset, byte[] bytes)
+    {
+        using var handle = OpenShared(path);
+        RandomAccess.Write(handle, bytes, offset);
+    }
+
+    /// <summary>Cuts <paramref name="path"/> to <paramref name="length"/> bytes; works while storage holds the file open.</summary>
+    public static void CutTo(string path, long length)
+    {
+        using var handle = OpenShared(path);
+        RandomAccess.SetLength(handle, length);
+    }
+
+    private static Microsoft.Win32.SafeHandles.SafeFileHandle OpenShared(string path) =>
+        File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+
     public static Entry Make(long index, long term, string text = "") =>
         Entry.Normal(index, term, Encoding.UTF8.GetBytes(text.Length > 0 ? text : $"entry {index}"));
 

@@ -67,7 +67,7 @@ public sealed class DiskReadTests : IDisposable
     {
         using var storage = dir.Open(cacheEntries: 0);
         Written(storage, 3);
-        Truncate(RecordOffset(3) + kept);
+        CutTo(dir.Segments()[0], RecordOffset(3) + kept);
 
         var e = Assert.Throws<StorageCorruptedException>(() => storage.ReadRange(3, 4));
 
@@ -81,7 +81,7 @@ public sealed class DiskReadTests : IDisposable
         using var storage = dir.Open(cacheEntries: 0);
         Written(storage, 3);
         var length = RecordFrame.MaxPayloadBytes + 1;
-        Write(RecordOffset(2), BitConverter.GetBytes(length));
+        Overwrite(dir.Segments()[0], RecordOffset(2), BitConverter.GetBytes(length));
 
         var e = Assert.Throws<StorageCorruptedException>(() => storage.ReadRange(2, 3));
 
@@ -99,22 +99,5 @@ public sealed class DiskReadTests : IDisposable
     /// <summary>Where entry <paramref name="index"/>'s record starts in the first segment.</summary>
     private static long RecordOffset(long index) => SegmentHeader.Bytes + (index - 1) * RecordBytes;
 
-    private void Corrupt(long offset)
-    {
-        var one = new byte[1];
-        using (var handle = File.OpenHandle(dir.Segments()[0], FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete)) RandomAccess.Read(handle, one, offset);
-        Write(offset, [(byte)(one[0] ^ 0x40)]);
-    }
-
-    private void Write(long offset, byte[] bytes)
-    {
-        using var handle = File.OpenHandle(dir.Segments()[0], FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-        RandomAccess.Write(handle, bytes, offset);
-    }
-
-    private void Truncate(long length)
-    {
-        using var handle = File.OpenHandle(dir.Segments()[0], FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-        RandomAccess.SetLength(handle, length);
-    }
+    private void Corrupt(long offset) => FlipBits(dir.Segments()[0], offset);
 }

@@ -55,7 +55,7 @@ public sealed class RecoveryTests : IDisposable
             lastRecordStart = new FileInfo(dir.Segments()[0]).Length;
             storage.Save(null, [Make(3, 1)], sync: true);
         }
-        FlipBit(dir.Segments()[0], new FileInfo(dir.Segments()[0]).Length - 1);
+        FlipBits(dir.Segments()[0], new FileInfo(dir.Segments()[0]).Length - 1, mask: 0x10);
         using var reopened = dir.Open();
         Assert.Equal(2, reopened.LastIndex);
         var warning = Assert.Single(dir.Log.Warnings);
@@ -308,12 +308,5 @@ public sealed class RecoveryTests : IDisposable
     {
         bytes[at] ^= 0x10;
         return bytes;
-    }
-
-    private static void FlipBit(string path, long offset)
-    {
-        var bytes = File.ReadAllBytes(path);
-        bytes[offset] ^= 0x10;
-        File.WriteAllBytes(path, bytes);
     }
 }
